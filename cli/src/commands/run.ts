@@ -1,0 +1,97 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../global-args.js';
+
+interface RunArgs extends GlobalArgs {
+  connector: string;
+  input: string;
+  operation?: string;
+  tenant?: string;
+  trace?: string;
+  timeout?: number;
+  key?: string;
+  evidence?: string;
+}
+
+export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
+  command: 'run <connector>',
+  describe: 'Run one connector and sign the evidence of the run',
+  builder: (y) =>
+    y
+      .positional('connector', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Connector folder (holding metadata.json)',
+      })
+      .option('input', {
+        type: 'string',
+        demandOption: true,
+        describe: 'The payload: inline JSON, or @file (@- for stdin)',
+      })
+      .option('operation', {
+        type: 'string',
+        describe: 'Job type to run (default: the first supported_job_types entry)',
+      })
+      .option('tenant', { type: 'string', describe: 'Tenant id recorded in the evidence' })
+      .option('trace', {
+        type: 'string',
+        describe: 'Trace id recorded in the evidence (default: a random UUID)',
+      })
+      .option('timeout', { type: 'number', describe: 'Per-attempt timeout in ms (default 30000)' })
+      .option('key', {
+        type: 'string',
+        describe: 'Private key (PEM) to sign the evidence (default: a development key)',
+      })
+      .option('evidence', {
+        type: 'string',
+        describe: 'Also write the signed evidence envelope to this file',
+      })
+      .example('$0 run connectors/echo --input \'{"message":"hi"}\'', 'run the echo connector')
+      .example(
+        '$0 run connectors/echo --input @payload.json --json > run.json',
+        'machine-readable result',
+      ),
+  handler: async (args) => {
+    const { JobForgeError, writeFileAtomic } = await import('@jobforge/sdk');
+    const { readJsonArg } = await import('../io/read-json-arg.js');
+    const { loadConnectorDir } = await import('../load-connector-dir.js');
+    const { resolveSigningKey } = await import('../signing-key.js');
+    const { runLocal } = await import('../run-local.js');
+    if (args.timeout !== undefined && (!Number.isInteger(args.timeout) || args.timeout < 1)) {
+      throw new JobForgeError(
+        'INVALID_FLAG',
+        `--timeout must be a positive integer of ms, got ${args.timeout}`,
+        { where: '--timeout' },
+      );
+    }
+    const payload = await readJsonArg(args.input, '--input');
+    const connector = await loadConnectorDir(args.connector);
+    const { key } = await resolveSigningKey(args.key, (text) => process.stderr.write(`${text}\n`));
+    const run = await runLocal(connector, {
+      payload,
+      key,
+      ...(args.operation ? { operation: args.operation } : {}),
+      ...(args.tenant ? { tenantId: args.tenant } : {}),
+      ...(args.trace ? { traceId: args.trace } : {}),
+      ...(args.timeout ? { timeoutMs: args.timeout } : {}),
+    });
+    if (args.evidence)
+      await writeFileAtomic(args.evidence, `${JSON.stringify(run.evidence, null, 2)}\n`);
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+    } else {
+      const { connector_id: id, version } = connector.metadata;
+      if (run.ok)
+        process.stdout.write(
+          `✓ ${id}@${version} succeeded\n${JSON.stringify(run.data, null, 2)}\n`,
+        );
+      else
+        process.stdout.write(
+          `✗ ${id}@${version} failed: ${run.error.code}: ${run.error.message}${run.error.retryable ? ' (retryable)' : ''}\n`,
+        );
+      process.stdout.write(
+        `evidence signed by ${run.evidence.signatures[0]?.keyid.slice(0, 16)}…${args.evidence ? ` → ${args.evidence}` : ' (use --evidence FILE or --json to keep it)'}\n`,
+      );
+    }
+    if (!run.ok) process.exitCode = 1;
+  },
+};

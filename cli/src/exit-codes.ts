@@ -1,0 +1,25 @@
+import { isJobForgeError } from '@jobforge/sdk';
+
+/** The CLI's exit codes (DESIGN.md): the one place errors become numbers. */
+export const EXIT = {
+  ok: 0,
+  /** The thing checked failed: invalid metadata, failed verification, a connector error. */
+  failed: 1,
+  /** Usage or environment error: bad flags, unreadable file, missing key. */
+  usage: 2,
+  /** A bug in JobForge itself; the stack is printed. */
+  internal: 3,
+} as const;
+
+/** Error codes that mean "the thing checked failed" rather than "you used the tool wrongly". */
+const CHECK_FAILED_CODES = new Set([
+  'VERIFY_FAILED',
+  'CONNECTOR_FAILED',
+  'VALIDATION_FAILED',
+  'TESTS_FAILED',
+]);
+
+export function exitCodeFor(error: unknown): number {
+  if (!isJobForgeError(error)) return EXIT.internal;
+  return CHECK_FAILED_CODES.has(error.code) ? EXIT.failed : EXIT.usage;
+}

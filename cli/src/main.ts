@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { demoCommand } from './commands/demo.js';
+import { hashCommand } from './commands/hash.js';
+import { keysCommand } from './commands/keys.js';
+import { runCommand } from './commands/run.js';
+import { verifyCommand } from './commands/verify.js';
+import { EXIT } from './exit-codes.js';
+import { reportError } from './report-error.js';
+
+const { version } = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+) as { version: string };
+
+/** Runs the CLI with the given arguments; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  let usageError: string | undefined;
+  const cli = yargs(argv)
+    .scriptName('jobforge')
+    .usage(
+      '$0 <command> [options]\n\nScaffold, validate, test, publish and run JobForge connectors.',
+    )
+    .option('json', { type: 'boolean', default: false, describe: 'Machine-readable output' })
+    .command(runCommand as never)
+    .command(verifyCommand as never)
+    .command(hashCommand as never)
+    .command(keysCommand as never)
+    .command(demoCommand as never)
+    .demandCommand(1, 'name a command; `jobforge --help` lists them')
+    .strict()
+    .recommendCommands()
+    .version(version)
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .epilogue(
+      'Exit codes: 0 ok · 1 the check failed · 2 usage or environment error · 3 internal error',
+    )
+    .fail((message, error) => {
+      if (error) throw error;
+      usageError = message;
+    })
+    .exitProcess(false);
+  try {
+    await cli.parseAsync();
+  } catch (error) {
+    return reportError(error, json);
+  }
+  if (usageError !== undefined) {
+    process.stderr.write(`jobforge: ${usageError}\nRun with --help for usage.\n`);
+    return EXIT.usage;
+  }
+  return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+}

@@ -1,0 +1,60 @@
+export { backoffDelay, sleep } from './backoff.js';
+export { canonicalize, MAX_CANONICAL_DEPTH } from './canonicalize.js';
+export { defineConnector } from './define-connector.js';
+export { preAuthEncoding } from './dsse.js';
+export { isJobForgeError, JobForgeError, type JobForgeErrorOptions } from './errors.js';
+export { EvidenceBuilder, type EvidenceEnd, type EvidenceStart } from './evidence-builder.js';
+export {
+  type DsseEnvelope,
+  EVIDENCE_PREDICATE_TYPE,
+  type EvidenceDenial,
+  type EvidencePredicate,
+  type EvidenceStatement,
+  type EvidenceSubject,
+  IN_TOTO_PAYLOAD_TYPE,
+  STATEMENT_TYPE,
+} from './evidence-types.js';
+export { hashOutput, sha256Hex } from './hash-output.js';
+export {
+  type GeneratedKeyPair,
+  generateSigningKeyPair,
+  type KeyInput,
+  keyIdOf,
+  toPrivateKey,
+  toPublicKey,
+} from './keys.js';
+export { REDACTED, redactSecrets, safeErrorMessage } from './redact.js';
+export { type RunConnectorOptions, runConnector } from './run-connector.js';
+export { DEFAULT_CONFIG, type RunConnectorParams } from './run-params.js';
+export { signEvidence, signPayload } from './sign-evidence.js';
+export type {
+  ConnectorConfig,
+  ConnectorContext,
+  ConnectorError,
+  ConnectorFn,
+  ConnectorInput,
+  ConnectorLogger,
+  ConnectorOutcome,
+  ConnectorParams,
+  ConnectorResult,
+  JsonObject,
+  JsonValue,
+  RetryPolicy,
+} from './types.js';
+export {
+  type VerifyFailureReason,
+  type VerifyResult,
+  verifyEnvelope,
+  verifyEvidence,
+} from './verify-evidence.js';
+export {
+  generateWebhookSecret,
+  type SignWebhookOptions,
+  signWebhook,
+  type VerifyWebhookOptions,
+  type VerifyWebhookResult,
+  verifyWebhook,
+  WEBHOOK_TOLERANCE_SECONDS,
+  type WebhookHeaders,
+} from './webhooks.js';
+export { type WriteFileAtomicOptions, writeFileAtomic } from './write-file-atomic.js';

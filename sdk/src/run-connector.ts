@@ -1,0 +1,219 @@
+import { backoffDelay, sleep } from './backoff.js';
+import { canonicalize } from './canonicalize.js';
+import { isJobForgeError, JobForgeError } from './errors.js';
+import { EvidenceBuilder } from './evidence-builder.js';
+import { redactSecrets, safeErrorMessage } from './redact.js';
+import { type ResolvedRunParams, type RunConnectorParams, resolveRunParams } from './run-params.js';
+import type { ConnectorError, ConnectorFn, ConnectorOutcome, ConnectorResult } from './types.js';
+
+export interface RunConnectorOptions {
+  /** Who the connector is, for the evidence; `integrity` is the artifact's SRI hash when known. */
+  connector?: { id: string; version: string; integrity?: string | null };
+  /** Replaces the backoff wait (tests pass a fake); resolves false when interrupted. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<boolean>;
+  /** Jitter source in [0, 1). */
+  random?: () => number;
+}
+
+/** Longest error message kept from a connector; longer ones are cut. */
+const MAX_MESSAGE = 1000;
+
+/**
+ * Runs a connector in-process: validates params, gives each attempt an AbortSignal that fires at
+ * `timeout_ms`, retries retryable failures with exponential backoff and full jitter, and returns
+ * the outcome with the runner's own evidence statement (unsigned; sign it with `signEvidence`).
+ *
+ * It never throws for the connector's failure: a thrown value becomes `CONNECTOR_THREW`, a hung
+ * attempt `TIMEOUT`, a malformed result `INVALID_RESULT`, a caller's abort `ABORTED`. Invalid
+ * params are the caller's mistake and throw `INVALID_PARAMS`.
+ *
+ * @example
+ * const result = await runConnector(echo, { input: { operation: 'echo.say', payload: { message: 'hi' } } });
+ * if (result.ok) console.log(result.data);
+ */
+export async function runConnector<P, D>(
+  fn: ConnectorFn<P, D>,
+  params: RunConnectorParams<P>,
+  options: RunConnectorOptions = {},
+): Promise<ConnectorResult<D>> {
+  if (typeof fn !== 'function') {
+    throw new JobForgeError(
+      'INVALID_PARAMS',
+      `runConnector expects a connector function, got ${typeof fn}`,
+      { where: 'fn' },
+    );
+  }
+  const resolved = resolveRunParams(params);
+  const builder = startEvidence(resolved, options);
+  const policy = resolved.config.retry_policy;
+  const wait = options.sleep ?? sleep;
+  const external = resolved.context.signal;
+
+  let attempt = 0;
+  let outcome: Settled<D>;
+  for (;;) {
+    attempt++;
+    outcome = await runAttempt(fn, resolved, resolved.context.attempt_no + attempt - 1);
+    if (outcome.ok || !outcome.error.retryable || attempt > policy.max_retries) break;
+    if (external?.aborted) break;
+    const delay = backoffDelay(policy, attempt, options.random, outcome.error.retry_after_ms);
+    if (!(await wait(delay, external))) {
+      outcome = { ok: false, error: abortedError(), claims: outcome.claims };
+      break;
+    }
+  }
+
+  const end = { attempts: attempt, claims: outcome.claims };
+  if (outcome.ok) {
+    return {
+      ok: true,
+      data: outcome.data,
+      evidence: builder.buildSuccess(outcome.canonicalData, end),
+    };
+  }
+  return { ok: false, error: outcome.error, evidence: builder.buildFailure(outcome.error, end) };
+}
+
+type Settled<D> =
+  | { ok: true; data: D; canonicalData: unknown; claims: unknown }
+  | { ok: false; error: ConnectorError; claims: unknown };
+
+function startEvidence<P>(
+  resolved: ResolvedRunParams<P>,
+  options: RunConnectorOptions,
+): EvidenceBuilder {
+  const { context, input } = resolved;
+  try {
+    return new EvidenceBuilder({
+      connector: options.connector ?? { id: 'unknown', version: '0.0.0' },
+      trace_id: context.trace_id,
+      tenant_id: context.tenant_id,
+      job_id: context.job_id ?? null,
+      attempt_no: context.attempt_no,
+      dry_run: context.dry_run,
+      input: { operation: input.operation, payload: input.payload },
+    });
+  } catch (error) {
+    if (isJobForgeError(error) && error.code === 'NOT_JSON') {
+      const where =
+        error.where?.replace(/^\$\.payload/, 'params.input.payload') ?? 'params.input.payload';
+      throw new JobForgeError('INVALID_PARAMS', `${where}: ${error.message}`, { where });
+    }
+    throw error;
+  }
+}
+
+async function runAttempt<P, D>(
+  fn: ConnectorFn<P, D>,
+  resolved: ResolvedRunParams<P>,
+  attemptNo: number,
+): Promise<Settled<D>> {
+  const timeoutMs = resolved.config.timeout_ms;
+  const controller = new AbortController();
+  const external = resolved.context.signal;
+  const signal = external ? AbortSignal.any([controller.signal, external]) : controller.signal;
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = new Promise<Settled<D>>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(
+        new JobForgeError('TIMEOUT', `attempt exceeded timeout_ms (${timeoutMs} ms)`),
+      );
+      resolve({
+        ok: false,
+        error: {
+          code: 'TIMEOUT',
+          message: `the connector did not finish within timeout_ms (${timeoutMs} ms)`,
+          retryable: true,
+        },
+        claims: undefined,
+      });
+    }, timeoutMs);
+    external?.addEventListener(
+      'abort',
+      () => resolve({ ok: false, error: abortedError(), claims: undefined }),
+      { once: true },
+    );
+  });
+  const secrets = resolved.context.secrets;
+  const call = (async (): Promise<Settled<D>> => {
+    try {
+      const returned = await fn({
+        config: resolved.config,
+        input: resolved.input,
+        context: { ...resolved.context, attempt_no: attemptNo, signal },
+      });
+      return checkOutcome<D>(returned, secrets);
+    } catch (thrown) {
+      return {
+        ok: false,
+        error: {
+          code: 'CONNECTOR_THREW',
+          message: safeErrorMessage(thrown, secrets),
+          retryable: false,
+        },
+        claims: undefined,
+      };
+    }
+  })();
+  try {
+    if (external?.aborted) return { ok: false, error: abortedError(), claims: undefined };
+    return await Promise.race([call, stopped]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const CODE = /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/;
+
+/** A connector's return value is untrusted: check its shape and that its data is JSON. */
+function checkOutcome<D>(returned: unknown, secrets: Readonly<Record<string, string>>): Settled<D> {
+  const invalid = (why: string): Settled<D> => ({
+    ok: false,
+    error: {
+      code: 'INVALID_RESULT',
+      message: `the connector returned an invalid result: ${why}`,
+      retryable: false,
+    },
+    claims: undefined,
+  });
+  if (typeof returned !== 'object' || returned === null)
+    return invalid(
+      `expected { ok, data | error }, got ${returned === null ? 'null' : typeof returned}`,
+    );
+  const outcome = returned as ConnectorOutcome<D>;
+  const claims = (returned as { evidence?: unknown }).evidence;
+  if (outcome.ok === true) {
+    if (!('data' in outcome)) return invalid('ok is true but there is no data');
+    try {
+      // Proves the data is JSON now, before anyone relies on it; the hash is taken from this copy.
+      const canonicalData = JSON.parse(canonicalize(outcome.data)) as unknown;
+      return { ok: true, data: outcome.data, canonicalData, claims };
+    } catch (error) {
+      return invalid(
+        error instanceof Error ? error.message.replace('$', 'data') : 'data is not JSON',
+      );
+    }
+  }
+  if (outcome.ok === false) {
+    const error = (outcome as { error?: Partial<ConnectorError> }).error;
+    if (typeof error !== 'object' || error === null)
+      return invalid('ok is false but there is no error object');
+    if (typeof error.code !== 'string' || !CODE.test(error.code))
+      return invalid('error.code must be a short identifier such as RATE_LIMITED');
+    if (typeof error.retryable !== 'boolean') return invalid('error.retryable must be a boolean');
+    const message = redactSecrets(
+      typeof error.message === 'string' ? error.message : '',
+      secrets,
+    ).slice(0, MAX_MESSAGE);
+    const retryAfter = error.retry_after_ms;
+    const checked: ConnectorError = { code: error.code, message, retryable: error.retryable };
+    if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter >= 0)
+      checked.retry_after_ms = retryAfter;
+    return { ok: false, error: checked, claims };
+  }
+  return invalid('ok must be true or false');
+}
+
+function abortedError(): ConnectorError {
+  return { code: 'ABORTED', message: 'the call was aborted by its caller', retryable: false };
+}
