@@ -61,7 +61,9 @@ const fingerprint = installFingerprint();
 const upToDate = existsSync(stampPath) && readFileSync(stampPath, 'utf8') === fingerprint;
 
 if (!upToDate) {
-  const frozen = existsSync(join(root, 'pnpm-lock.yaml')) ? ['--frozen-lockfile'] : [];
+  // CI installs exactly the lockfile; a developer who changed a manifest gets the lockfile updated.
+  const frozen =
+    process.env.CI && existsSync(join(root, 'pnpm-lock.yaml')) ? ['--frozen-lockfile'] : [];
   process.stderr.write(`jobforge setup: installing the workspace with ${pnpmSpec}…\n`);
   // npm_execpath points at the npm that runs this script; fall back to npx on PATH.
   const npmCli = process.env.npm_execpath;

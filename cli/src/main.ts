@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { JobForgeError } from '@jobforge/sdk';
 import yargs from 'yargs';
 import { demoCommand } from './commands/demo.js';
 import { hashCommand } from './commands/hash.js';
@@ -15,7 +16,6 @@ const { version } = JSON.parse(
 /** Runs the CLI with the given arguments; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
-  let usageError: string | undefined;
   const cli = yargs(argv)
     .scriptName('jobforge')
     .usage(
@@ -37,18 +37,15 @@ export async function main(argv: string[]): Promise<number> {
       'Exit codes: 0 ok · 1 the check failed · 2 usage or environment error · 3 internal error',
     )
     .fail((message, error) => {
+      // Throwing stops yargs from running the handler after a failed validation.
       if (error) throw error;
-      usageError = message;
+      throw new JobForgeError('USAGE', message, { hint: 'run with --help for usage' });
     })
     .exitProcess(false);
   try {
     await cli.parseAsync();
   } catch (error) {
     return reportError(error, json);
-  }
-  if (usageError !== undefined) {
-    process.stderr.write(`jobforge: ${usageError}\nRun with --help for usage.\n`);
-    return EXIT.usage;
   }
   return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
 }

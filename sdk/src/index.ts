@@ -49,6 +49,7 @@ export {
 } from './verify-evidence.js';
 export {
   generateWebhookSecret,
+  type HeaderSource,
   type SignWebhookOptions,
   signWebhook,
   type VerifyWebhookOptions,

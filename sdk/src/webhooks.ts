@@ -66,7 +66,7 @@ export type VerifyWebhookResult =
 export function verifyWebhook(
   secret: string,
   body: string,
-  headers: Headers | Record<string, string | string[] | undefined>,
+  headers: HeaderSource,
   options: VerifyWebhookOptions = {},
 ): VerifyWebhookResult {
   const key = secretKey(secret);
@@ -136,10 +136,13 @@ function hmac(key: Buffer, id: string, timestamp: string, body: string): string 
   return createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
 }
 
-function header(
-  headers: Headers | Record<string, string | string[] | undefined>,
-  name: string,
-): string | undefined {
+/** Request headers as fetch's Headers, Node's IncomingHttpHeaders or a plain record. */
+export type HeaderSource =
+  | Headers
+  | WebhookHeaders
+  | Readonly<Record<string, string | string[] | undefined>>;
+
+function header(headers: HeaderSource, name: string): string | undefined {
   if (typeof (headers as Headers).get === 'function')
     return (headers as Headers).get(name) ?? undefined;
   const record = headers as Record<string, string | string[] | undefined>;
