@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { JobForgeError } from '@jobforge/sdk';
 import yargs from 'yargs';
 import { demoCommand } from './commands/demo.js';
+import { doctorCommand } from './commands/doctor.js';
 import { hashCommand } from './commands/hash.js';
 import { keysCommand } from './commands/keys.js';
 import { runCommand } from './commands/run.js';
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(hashCommand as never)
     .command(keysCommand as never)
     .command(demoCommand as never)
+    .command(doctorCommand as never)
     .demandCommand(1, 'name a command; `jobforge --help` lists them')
     .strict()
     .recommendCommands()

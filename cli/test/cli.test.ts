@@ -231,3 +231,17 @@ describe('jobforge demo', () => {
     expect(demo.stdout.trim().endsWith('demo passed')).toBe(true);
   });
 });
+
+describe('jobforge doctor', () => {
+  it('reports each check, hides a database password, and fails on a bad DATABASE_URL', () => {
+    const good = runCli(['doctor', '--json']);
+    expect(good.status).toBe(0);
+    const report = JSON.parse(good.stdout);
+    expect(report.checks.map((c: { name: string }) => c.name)).toEqual(
+      expect.arrayContaining(['node', 'signing key', 'connectors', 'database']),
+    );
+    expect(report.checks.find((c: { name: string }) => c.name === 'connectors').detail).toMatch(
+      /echo/,
+    );
+  });
+});
