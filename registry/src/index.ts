@@ -6,6 +6,14 @@ export { GOLDEN_FILE } from './file-rules.js';
 export { generateTypes } from './generate-types.js';
 export type { GoldenCases } from './generated/golden.js';
 export type { ConnectorMetadata } from './generated/metadata.js';
+export { type GoldenServer, startGoldenServer } from './golden/golden-server.js';
+export { hasPath, matchSubset } from './golden/match-subset.js';
+export {
+  type GoldenCase,
+  type GoldenCaseResult,
+  type RunGoldenOptions,
+  runGoldenCases,
+} from './golden/run-golden-cases.js';
 export { lineColumn } from './line-column.js';
 export { GOLDEN_SCHEMA, METADATA_SCHEMA } from './metadata-schema.js';
 export {
