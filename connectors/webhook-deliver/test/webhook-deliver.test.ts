@@ -1,17 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type GoldenCases, runGoldenCases, startGoldenServer } from '@jobforge/registry';
+import { runGoldenFile } from '@jobforge/registry';
 import { generateWebhookSecret, runConnector, verifyWebhook } from '@jobforge/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import deliver, { SECRET } from '../src/index.js';
 import { parseRetryAfter } from '../src/retry-after.js';
 
-const metadata = JSON.parse(readFileSync(join(import.meta.dirname, '../metadata.json'), 'utf8'));
-const golden = JSON.parse(
-  readFileSync(join(import.meta.dirname, 'golden.json'), 'utf8'),
-) as GoldenCases;
 const secret = generateWebhookSecret();
 
 /** A receiver that answers with the scripted statuses in turn and records what it got. */
@@ -67,16 +62,10 @@ async function deliverWithRetries(maxRetries: number) {
 }
 
 describe('webhook-deliver', () => {
-  it('passes its golden cases against the golden server', async () => {
-    const goldenServer = await startGoldenServer();
-    try {
-      const results = await runGoldenCases(deliver, metadata, golden.cases, {
-        serverUrl: goldenServer.url,
-      });
-      expect(results.filter((r) => !r.ok)).toEqual([]);
-    } finally {
-      await goldenServer.close();
-    }
+  it('passes its golden cases', async () => {
+    const results = await runGoldenFile(deliver, join(import.meta.dirname, '..'));
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(results.length).toBeGreaterThan(3);
   });
 
   it('sends a Standard Webhooks request the receiver can verify', async () => {
