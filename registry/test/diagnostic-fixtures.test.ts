@@ -52,7 +52,7 @@ describe('every diagnostic code has a fixture that triggers it', () => {
     expect(stray).toEqual([]);
   });
 
-  it('reports nothing for the valid fixture', async () => {
+  it('reports nothing for the valid fixture (which has an x- extension key)', async () => {
     const result = await runFixture('_valid');
     expect(result.diagnostics).toEqual([]);
     expect(result.connectors.map((c) => c.valid)).toEqual([true]);
