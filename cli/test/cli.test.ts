@@ -245,3 +245,66 @@ describe('jobforge doctor', () => {
     );
   });
 });
+
+describe('review regressions', () => {
+  it('verify refuses a run result whose data or ok was altered after signing', () => {
+    const keys = join(work, 'tamper-keys');
+    runCli(['keys', 'generate', '--out', keys]);
+    const run = runCli([
+      'run',
+      echoDir,
+      '--input',
+      '{"message":"hi"}',
+      '--key',
+      join(keys, 'private.pem'),
+      '--json',
+    ]);
+    const result = JSON.parse(run.stdout);
+    const altered = join(work, 'altered.json');
+    writeFileSync(
+      altered,
+      JSON.stringify({ ...result, data: { message: 'TAMPERED', length: 999 } }),
+    );
+    const dataCheck = runCli(['verify', altered, '--public-key', join(keys, 'public.pem')]);
+    expect(dataCheck.status).toBe(1);
+    expect(dataCheck.stderr).toMatch(/OUTPUT_MISMATCH/);
+    writeFileSync(
+      altered,
+      JSON.stringify({
+        ok: false,
+        error: { code: 'X', message: 'm', retryable: false },
+        evidence: result.evidence,
+      }),
+    );
+    expect(
+      runCli(['verify', altered, '--public-key', join(keys, 'public.pem'), '--json']).status,
+    ).toBe(1);
+  });
+
+  it('run ends when the connector timed out even if it left a timer running', () => {
+    const dir = join(work, 'lingering');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    writeFileSync(
+      join(dir, 'metadata.json'),
+      JSON.stringify({
+        connector_id: 'lingering',
+        version: '1.0.0',
+        entry: 'src/index.ts',
+        supported_job_types: ['lingering.wait'],
+      }),
+    );
+    writeFileSync(
+      join(dir, 'src', 'index.ts'),
+      'export default async () => { await new Promise((r) => setTimeout(r, 600_000)); return { ok: true, data: 1 }; };\n',
+    );
+    const started = Date.now();
+    const result = runCli(['run', dir, '--input', '{}', '--timeout', '200', '--json'], {
+      cwd: work,
+    });
+    expect(result.status).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
+    // The default retry policy makes three attempts of 200 ms; the process must not wait 10 minutes.
+    expect(Date.now() - started).toBeLessThan(50_000);
+  });
+});

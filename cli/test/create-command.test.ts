@@ -75,4 +75,19 @@ describe('jobforge create', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('[INVALID_JOB_TYPE]');
   });
+
+  it('rejects a name or description longer than the schema allows, so what it writes validates', () => {
+    const long = jobforge([
+      'create',
+      'long-name',
+      '--dir',
+      dir,
+      '--name',
+      'N'.repeat(150),
+      '--yes',
+    ]);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain('[INVALID_FLAG]');
+    expect(existsSync(join(dir, 'long-name'))).toBe(false);
+  });
 });

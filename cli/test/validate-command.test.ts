@@ -97,3 +97,27 @@ describe('scripts/validate-connector.ts', () => {
     expect(script.status).toBe(1);
   });
 });
+
+describe('jobforge validate: hostile metadata text', () => {
+  it('never sends control characters from metadata to the terminal', async () => {
+    const { formatPretty } = await import('../src/diagnostics/format-pretty.js');
+    const text = formatPretty(
+      {
+        connectors: [],
+        diagnostics: [
+          {
+            code: 'VERSION_NOT_SEMVER',
+            severity: 'error',
+            message: 'version "\u001b]0;owned\u0007\u001b[2J" is not valid',
+            file: 'x\u001b[31m/metadata.json',
+            pointer: '/version',
+            line: 1,
+            column: 1,
+          },
+        ],
+      } as never,
+      { color: false, cwd: '/nonexistent' },
+    );
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+});

@@ -128,27 +128,40 @@ function kindOf(info: import('node:fs').Stats): string {
   return 'not a regular file';
 }
 
-/** Offset of the first byte that breaks UTF-8 (the input is known to hold one). */
+/**
+ * Offset of the first byte that breaks UTF-8 (the input is known to hold one), following the
+ * well-formed byte sequences of RFC 3629 table 3: no overlongs, no surrogates, nothing past U+10FFFF.
+ */
 function firstInvalidUtf8(bytes: Uint8Array, from: number): number {
   let i = from;
   while (i < bytes.length) {
     const b = bytes[i]!;
-    const need =
-      b < 0x80
-        ? 0
-        : b >= 0xc2 && b <= 0xdf
-          ? 1
-          : b >= 0xe0 && b <= 0xef
-            ? 2
-            : b >= 0xf0 && b <= 0xf4
-              ? 3
-              : -1;
-    if (need < 0) return i;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const [need, low, high] = utf8Lead(b);
+    if (need === 0) return i;
     for (let k = 1; k <= need; k++) {
       const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      // The second byte's range depends on the lead byte; the later ones are 80..BF.
+      const min = k === 1 ? low : 0x80;
+      const max = k === 1 ? high : 0xbf;
+      if (c === undefined || c < min || c > max) return i;
     }
     i += need + 1;
   }
   return bytes.length - 1;
+}
+
+/** Continuation bytes a lead byte needs, and the range its second byte must fall in. */
+function utf8Lead(b: number): [need: number, low: number, high: number] {
+  if (b >= 0xc2 && b <= 0xdf) return [1, 0x80, 0xbf];
+  if (b === 0xe0) return [2, 0xa0, 0xbf];
+  if (b === 0xed) return [2, 0x80, 0x9f];
+  if (b >= 0xe1 && b <= 0xef) return [2, 0x80, 0xbf];
+  if (b === 0xf0) return [3, 0x90, 0xbf];
+  if (b === 0xf4) return [3, 0x80, 0x8f];
+  if (b >= 0xf1 && b <= 0xf3) return [3, 0x80, 0xbf];
+  return [0, 0, 0];
 }

@@ -48,6 +48,16 @@ beforeAll(async () => {
       Buffer.concat([Buffer.from('{"name": "caf'), Buffer.from([0xe9]), Buffer.from('"}')]),
     ),
   );
+  connector('surrogate', (p) =>
+    writeFileSync(
+      p,
+      Buffer.concat([
+        Buffer.from('{\n  "a": 1,\n  "name": "x'),
+        Buffer.from([0xed, 0xa0, 0x80]),
+        Buffer.from('"\n}\n'),
+      ]),
+    ),
+  );
   connector('fifo', (p) => execFileSync('mkfifo', [p]));
   connector('dir', (p) => mkdirSync(p));
   connector('cycle', (p) => {
@@ -90,6 +100,12 @@ describe('hostile input: each gets a diagnostic and the run completes', () => {
   it('points at the first byte that is not UTF-8', () => {
     const [d] = result.diagnostics.filter((x) => x.file === 'latin/metadata.json');
     expect(d).toMatchObject({ code: 'JSON_INVALID_UTF8', line: 1, column: 14 });
+  });
+
+  it('treats an encoded surrogate as invalid UTF-8 and points at its lead byte (RFC 3629)', () => {
+    const [d] = result.diagnostics.filter((x) => x.file === 'surrogate/metadata.json');
+    expect(d).toMatchObject({ code: 'JSON_INVALID_UTF8', line: 3, column: 13 });
+    expect(d?.message).toMatch(/0xed/i);
   });
 
   it('never opens a FIFO or a directory named metadata.json', () => {

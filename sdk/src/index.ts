@@ -23,7 +23,7 @@ export {
   toPrivateKey,
   toPublicKey,
 } from './keys.js';
-export { REDACTED, redactSecrets, safeErrorMessage } from './redact.js';
+export { REDACTED, redactJson, redactSecrets, safeErrorMessage } from './redact.js';
 export { type RunConnectorOptions, runConnector } from './run-connector.js';
 export { DEFAULT_CONFIG, type RunConnectorParams } from './run-params.js';
 export { signEvidence, signPayload } from './sign-evidence.js';
@@ -47,6 +47,7 @@ export {
   verifyEnvelope,
   verifyEvidence,
 } from './verify-evidence.js';
+export { verifyRunResult } from './verify-run-result.js';
 export {
   generateWebhookSecret,
   type HeaderSource,

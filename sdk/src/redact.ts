@@ -20,6 +20,30 @@ export function redactSecrets(text: string, secrets: Readonly<Record<string, str
   return out;
 }
 
+/**
+ * Redacts secrets in every string and key of a JSON-like value (plain objects and arrays; other
+ * values are returned as they are). Used on what a connector reports about itself.
+ *
+ * @example
+ * redactJson({ token: 'abc123' }, { API_KEY: 'abc123' }) // { token: '[REDACTED]' }
+ */
+export function redactJson(
+  value: unknown,
+  secrets: Readonly<Record<string, string>>,
+  depth = 0,
+): unknown {
+  if (Object.keys(secrets).length === 0 || depth > 1000) return value;
+  if (typeof value === 'string') return redactSecrets(value, secrets);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((item) => redactJson(item, secrets, depth + 1));
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value))
+    out[redactSecrets(key, secrets)] = redactJson(item, secrets, depth + 1);
+  return out;
+}
+
 function spellings(value: string): string[] {
   const forms = new Set([value, encodeURIComponent(value), Buffer.from(value).toString('base64')]);
   forms.add(Buffer.from(value).toString('base64url'));

@@ -2,7 +2,7 @@ import { backoffDelay, sleep } from './backoff.js';
 import { canonicalize } from './canonicalize.js';
 import { isJobForgeError, JobForgeError } from './errors.js';
 import { EvidenceBuilder } from './evidence-builder.js';
-import { redactSecrets, safeErrorMessage } from './redact.js';
+import { redactJson, redactSecrets, safeErrorMessage } from './redact.js';
 import { type ResolvedRunParams, type RunConnectorParams, resolveRunParams } from './run-params.js';
 import type { ConnectorError, ConnectorFn, ConnectorOutcome, ConnectorResult } from './types.js';
 
@@ -49,6 +49,11 @@ export async function runConnector<P, D>(
   const wait = options.sleep ?? sleep;
   const external = resolved.context.signal;
 
+  if (external?.aborted) {
+    // The caller gave up before the first attempt: the connector is never called.
+    const error = abortedError();
+    return { ok: false, error, evidence: builder.buildFailure(error, { attempts: 0 }) };
+  }
   let attempt = 0;
   let outcome: Settled<D>;
   for (;;) {
@@ -63,19 +68,17 @@ export async function runConnector<P, D>(
     }
   }
 
-  const end = { attempts: attempt, claims: outcome.claims };
+  // Claims are the connector's words: secrets are taken out before they can reach the evidence.
+  const end = { attempts: attempt, claims: redactJson(outcome.claims, resolved.context.secrets) };
   if (outcome.ok) {
-    return {
-      ok: true,
-      data: outcome.data,
-      evidence: builder.buildSuccess(outcome.canonicalData, end),
-    };
+    // The caller gets the detached copy that was hashed, so data and output_hash always agree.
+    return { ok: true, data: outcome.data, evidence: builder.buildSuccess(outcome.data, end) };
   }
   return { ok: false, error: outcome.error, evidence: builder.buildFailure(outcome.error, end) };
 }
 
 type Settled<D> =
-  | { ok: true; data: D; canonicalData: unknown; claims: unknown }
+  | { ok: true; data: D; claims: unknown }
   | { ok: false; error: ConnectorError; claims: unknown };
 
 function startEvidence<P>(
@@ -113,6 +116,7 @@ async function runAttempt<P, D>(
   const external = resolved.context.signal;
   const signal = external ? AbortSignal.any([controller.signal, external]) : controller.signal;
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const stopped = new Promise<Settled<D>>((resolve) => {
     timer = setTimeout(() => {
       controller.abort(
@@ -128,11 +132,8 @@ async function runAttempt<P, D>(
         claims: undefined,
       });
     }, timeoutMs);
-    external?.addEventListener(
-      'abort',
-      () => resolve({ ok: false, error: abortedError(), claims: undefined }),
-      { once: true },
-    );
+    onAbort = () => resolve({ ok: false, error: abortedError(), claims: undefined });
+    external?.addEventListener('abort', onAbort, { once: true });
   });
   const secrets = resolved.context.secrets;
   const call = (async (): Promise<Settled<D>> => {
@@ -156,10 +157,11 @@ async function runAttempt<P, D>(
     }
   })();
   try {
-    if (external?.aborted) return { ok: false, error: abortedError(), claims: undefined };
     return await Promise.race([call, stopped]);
   } finally {
     clearTimeout(timer);
+    // A long-lived caller signal must not collect one listener per attempt.
+    if (onAbort) external?.removeEventListener('abort', onAbort);
   }
 }
 
@@ -171,7 +173,11 @@ function checkOutcome<D>(returned: unknown, secrets: Readonly<Record<string, str
     ok: false,
     error: {
       code: 'INVALID_RESULT',
-      message: `the connector returned an invalid result: ${why}`,
+      // The reason may quote the connector's keys or values: redact like any connector text.
+      message: redactSecrets(`the connector returned an invalid result: ${why}`, secrets).slice(
+        0,
+        MAX_MESSAGE,
+      ),
       retryable: false,
     },
     claims: undefined,
@@ -185,9 +191,10 @@ function checkOutcome<D>(returned: unknown, secrets: Readonly<Record<string, str
   if (outcome.ok === true) {
     if (!('data' in outcome)) return invalid('ok is true but there is no data');
     try {
-      // Proves the data is JSON now, before anyone relies on it; the hash is taken from this copy.
-      const canonicalData = JSON.parse(canonicalize(outcome.data)) as unknown;
-      return { ok: true, data: outcome.data, canonicalData, claims };
+      // Proves the data is JSON now and detaches it from the connector: a getter or a later
+      // mutation cannot make what the caller sees differ from what was hashed.
+      const data = JSON.parse(canonicalize(outcome.data)) as D;
+      return { ok: true, data, claims };
     } catch (error) {
       return invalid(
         error instanceof Error ? error.message.replace('$', 'data') : 'data is not JSON',
@@ -200,6 +207,8 @@ function checkOutcome<D>(returned: unknown, secrets: Readonly<Record<string, str
       return invalid('ok is false but there is no error object');
     if (typeof error.code !== 'string' || !CODE.test(error.code))
       return invalid('error.code must be a short identifier such as RATE_LIMITED');
+    if (redactSecrets(error.code, secrets) !== error.code)
+      return invalid('error.code contains a secret value');
     if (typeof error.retryable !== 'boolean') return invalid('error.retryable must be a boolean');
     const message = redactSecrets(
       typeof error.message === 'string' ? error.message : '',

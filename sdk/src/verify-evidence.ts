@@ -14,7 +14,9 @@ export type VerifyFailureReason =
   | 'WRONG_PAYLOAD_TYPE'
   | 'UNKNOWN_KEYID'
   | 'BAD_SIGNATURE'
-  | 'NOT_A_STATEMENT';
+  | 'NOT_A_STATEMENT'
+  /** A run result whose unsigned ok/data/error differ from what its signed statement hashed. */
+  | 'OUTPUT_MISMATCH';
 
 export type VerifyResult<T> =
   | { ok: true; statement: T; keyid: string }
@@ -165,7 +167,22 @@ function parseStatement(text: string): EvidenceStatement | string {
   }
   if (p.status !== 'success' && p.status !== 'failure')
     return 'predicate.status is neither success nor failure';
-  if (typeof p.connector !== 'object' || p.connector === null)
-    return 'predicate.connector is missing';
+  const connector = p.connector as Record<string, unknown> | null;
+  if (typeof connector !== 'object' || connector === null) return 'predicate.connector is missing';
+  if (typeof connector.id !== 'string' || typeof connector.version !== 'string') {
+    return 'predicate.connector needs a string id and version';
+  }
+  const invocation = p.invocation as Record<string, unknown> | null;
+  if (typeof invocation !== 'object' || invocation === null)
+    return 'predicate.invocation is missing';
+  for (const field of ['trace_id', 'tenant_id', 'operation'] as const) {
+    if (typeof invocation[field] !== 'string')
+      return `predicate.invocation.${field} is not a string`;
+  }
+  const timing = p.timing as Record<string, unknown> | null;
+  if (typeof timing !== 'object' || timing === null) return 'predicate.timing is missing';
+  if (typeof timing.started_at !== 'string' || typeof timing.ended_at !== 'string') {
+    return 'predicate.timing needs started_at and ended_at';
+  }
   return value as EvidenceStatement;
 }

@@ -99,7 +99,7 @@ export function verifyWebhook(
   const expected = Buffer.from(hmac(key, id, timestamp, body), 'base64');
   for (const candidate of signatures.split(' ')) {
     const [version, sig] = candidate.split(',', 2);
-    if (version !== 'v1' || !sig) continue;
+    if (version !== 'v1' || !sig || !BASE64.test(sig)) continue;
     const given = Buffer.from(sig, 'base64');
     if (given.length === expected.length && timingSafeEqual(given, expected)) {
       return { ok: true, id, timestamp: new Date(seconds * 1000) };
@@ -112,6 +112,8 @@ export function verifyWebhook(
 export function generateWebhookSecret(): string {
   return `whsec_${Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('base64')}`;
 }
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 function secretKey(secret: string): Buffer {
   const encoded =
@@ -143,9 +145,16 @@ export type HeaderSource =
   | Readonly<Record<string, string | string[] | undefined>>;
 
 function header(headers: HeaderSource, name: string): string | undefined {
-  if (typeof (headers as Headers).get === 'function')
-    return (headers as Headers).get(name) ?? undefined;
-  const record = headers as Record<string, string | string[] | undefined>;
-  const value = record[name] ?? Object.entries(record).find(([k]) => k.toLowerCase() === name)?.[1];
-  return Array.isArray(value) ? value[0] : value;
+  const raw =
+    typeof (headers as Headers).get === 'function'
+      ? (headers as Headers).get(name)
+      : (() => {
+          const record = headers as Readonly<Record<string, unknown>>;
+          return (
+            record[name] ?? Object.entries(record).find(([k]) => k.toLowerCase() === name)?.[1]
+          );
+        })();
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  // A hostile request may carry anything here; only a string is a header value.
+  return typeof value === 'string' ? value : undefined;
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, rename, rm } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface WriteFileAtomicOptions {
-  /** File mode for a new file, e.g. 0o600 for a private key. */
+  /** File mode, e.g. 0o600 for a private key; default: the replaced file's mode, else 0o644. */
   mode?: number;
   /** Fail with EEXIST instead of replacing an existing file. */
   exclusive?: boolean;
@@ -25,13 +25,23 @@ export async function writeFileAtomic(
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const temp = join(dir, `.${basename(path)}.tmp-${randomBytes(6).toString('hex')}`);
-  const handle = await open(temp, 'wx', options.mode ?? 0o644);
+  // Replacing a file keeps its mode unless told otherwise: a 0600 key must not become 0644.
+  const mode =
+    options.mode ??
+    (await stat(path).then(
+      (s) => s.mode & 0o777,
+      () => 0o644,
+    ));
+  const handle = await open(temp, 'wx', mode);
   try {
     await handle.writeFile(data);
     await handle.sync();
-  } finally {
+  } catch (error) {
     await handle.close();
+    await rm(temp, { force: true });
+    throw error;
   }
+  await handle.close();
   try {
     if (options.exclusive) {
       // link() fails with EEXIST when the target exists, so no existing file is ever replaced.

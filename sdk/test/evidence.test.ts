@@ -233,3 +233,47 @@ describe('signEvidence / verifyEvidence', () => {
     );
   });
 });
+
+describe('verifyRunResult', () => {
+  it('accepts an untouched run result and refuses one whose data, ok or error was changed', async () => {
+    const { runConnector, verifyRunResult } = await import('../src/index.js');
+    const run = await runConnector(() => ({ ok: true, data: { n: 1 } }), {
+      input: { operation: 'x', payload: null },
+    });
+    const result = {
+      ok: true,
+      data: run.ok ? run.data : null,
+      evidence: signEvidence(run.evidence, host.privateKeyPem),
+    };
+    expect(verifyRunResult(result, host.publicKeyPem).ok).toBe(true);
+    expect(verifyRunResult({ ...result, data: { n: 2 } }, host.publicKeyPem)).toMatchObject({
+      ok: false,
+      reason: 'OUTPUT_MISMATCH',
+    });
+    expect(
+      verifyRunResult(
+        { ...result, ok: false, error: { code: 'X', message: 'm', retryable: false } },
+        host.publicKeyPem,
+      ),
+    ).toMatchObject({ ok: false, reason: 'OUTPUT_MISMATCH' });
+    expect(verifyRunResult({ ...result, data: { n: 1n } }, host.publicKeyPem)).toMatchObject({
+      ok: false,
+      reason: 'OUTPUT_MISMATCH',
+    });
+    // A bare envelope is verified as verifyEvidence does.
+    expect(verifyRunResult(result.evidence, host.publicKeyPem).ok).toBe(true);
+  });
+
+  it('refuses a signed statement that lacks invocation or timing as NOT_A_STATEMENT', () => {
+    const s = statement() as unknown as { predicate: Record<string, unknown> };
+    for (const drop of ['invocation', 'timing']) {
+      const predicate = { ...s.predicate };
+      delete predicate[drop];
+      const envelope = signEvidence({ ...s, predicate }, host.privateKeyPem);
+      expect(verifyEvidence(envelope, host.publicKeyPem)).toMatchObject({
+        ok: false,
+        reason: 'NOT_A_STATEMENT',
+      });
+    }
+  });
+});

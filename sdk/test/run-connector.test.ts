@@ -274,3 +274,86 @@ describe('runConnector', () => {
     expect(seen).toEqual(['function', 'true', 'true', 'function']);
   });
 });
+
+describe('runConnector: review regressions', () => {
+  const secrets = { API_KEY: 'sk_live_SECRET123' };
+
+  it('redacts secrets from claims, invalid-result reasons, and refuses a secret as error code', async () => {
+    const claimer: ConnectorFn = () => ({
+      ok: true,
+      data: 1,
+      evidence: { auth: 'sk_live_SECRET123', [`k_sk_live_SECRET123`]: 1 },
+    });
+    const claimed = await runConnector(claimer, {
+      input: { operation: 'x', payload: null },
+      context: { secrets },
+    });
+    expect(JSON.stringify(claimed.evidence)).not.toContain('sk_live_SECRET123');
+    expect(claimed.evidence.predicate.claims).toEqual({ auth: '[REDACTED]', 'k_[REDACTED]': 1 });
+
+    const badData: ConnectorFn = () => ({ ok: true, data: { sk_live_SECRET123: Number.NaN } });
+    const invalid = await runConnector(badData, {
+      input: { operation: 'x', payload: null },
+      context: { secrets },
+    });
+    expect(!invalid.ok && invalid.error.code).toBe('INVALID_RESULT');
+    expect(JSON.stringify(invalid)).not.toContain('sk_live_SECRET123');
+
+    const codeLeak: ConnectorFn = () => ({
+      ok: false,
+      error: { code: 'sk_live_SECRET123', message: 'x', retryable: false },
+    });
+    const leaked = await runConnector(codeLeak, {
+      input: { operation: 'x', payload: null },
+      context: { secrets },
+    });
+    expect(!leaked.ok && leaked.error.code).toBe('INVALID_RESULT');
+    expect(JSON.stringify(leaked)).not.toContain('sk_live_SECRET123');
+  });
+
+  it('never calls the connector when the signal is already aborted', async () => {
+    let calls = 0;
+    const counted: ConnectorFn = () => {
+      calls++;
+      return { ok: true, data: null };
+    };
+    const result = await runConnector(counted, {
+      input: { operation: 'x', payload: null },
+      context: { signal: AbortSignal.abort() },
+    });
+    expect(calls).toBe(0);
+    expect(result).toMatchObject({ ok: false, error: { code: 'ABORTED' } });
+    expect(result.evidence.predicate.invocation.attempts).toBe(0);
+  });
+
+  it('leaves no abort listener behind on a long-lived signal', async () => {
+    const { getEventListeners } = await import('node:events');
+    const controller = new AbortController();
+    for (let i = 0; i < 20; i++) {
+      await runConnector(echo as unknown as ConnectorFn, {
+        input: { operation: 'x', payload: { message: 'm' } },
+        context: { signal: controller.signal },
+      });
+    }
+    expect(getEventListeners(controller.signal, 'abort').length).toBe(0);
+  });
+
+  it('returns the copy of the data it hashed, not the connector live object', async () => {
+    let reads = 0;
+    const shifty: ConnectorFn = () => ({
+      ok: true,
+      data: {
+        get value() {
+          reads++;
+          return reads;
+        },
+      } as never,
+    });
+    const result = await runConnector(shifty, { input: { operation: 'x', payload: null } });
+    // Whatever the getter answered, the caller holds a plain copy and its hash is the signed one.
+    expect(result.ok && Object.getOwnPropertyDescriptor(result.data, 'value')?.get).toBeUndefined();
+    expect(result.evidence.predicate.output_hash).toBe(hashOutput(result.ok ? result.data : null));
+    const before = hashOutput(result.ok ? result.data : null);
+    expect(hashOutput(result.ok ? result.data : null)).toBe(before);
+  });
+});

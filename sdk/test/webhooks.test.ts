@@ -95,3 +95,17 @@ describe('verifyWebhook', () => {
     );
   });
 });
+
+describe('verifyWebhook: hostile requests', () => {
+  it('does not throw on non-string headers and refuses signatures that are not base64', () => {
+    const now = new Date();
+    const headers = signWebhook(secret, body, { timestamp: now });
+    expect(
+      verifyWebhook(secret, body, { ...headers, 'webhook-signature': 5 } as never, { now }),
+    ).toMatchObject({ ok: false, reason: 'MISSING_HEADERS' });
+    const mangled = headers['webhook-signature'].replace('v1,', 'v1,!!');
+    expect(
+      verifyWebhook(secret, body, { ...headers, 'webhook-signature': mangled }, { now }),
+    ).toMatchObject({ ok: false, reason: 'BAD_SIGNATURE' });
+  });
+});

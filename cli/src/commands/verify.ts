@@ -27,7 +27,7 @@ export const verifyCommand: CommandModule<GlobalArgs, VerifyArgs> = {
         'check a packet from `run --json`',
       ),
   handler: async (args) => {
-    const { verifyEvidence } = await import('@jobforge/sdk');
+    const { verifyRunResult } = await import('@jobforge/sdk');
     const { readText } = await import('../io/read-text.js');
     const { readPublicKey } = await import('../signing-key.js');
     const keys = await Promise.all(args['public-key'].map((path) => readPublicKey(path)));
@@ -38,15 +38,11 @@ export const verifyCommand: CommandModule<GlobalArgs, VerifyArgs> = {
     } catch {
       document = undefined;
     }
-    // Accept the envelope itself or `run --json` output, which carries it under "evidence".
-    const envelope =
-      isObject(document) && isObject(document.evidence) && !('payloadType' in document)
-        ? document.evidence
-        : document;
+    // The envelope itself, or `run --json` output, whose ok/data/error must match what was signed.
     const checked =
       document === undefined
         ? ({ ok: false, reason: 'MALFORMED_ENVELOPE', message: 'the file is not JSON' } as const)
-        : verifyEvidence(envelope, keys);
+        : verifyRunResult(document, keys);
     if (args.json) {
       process.stdout.write(
         `${JSON.stringify(checked.ok ? { ok: true, keyid: checked.keyid, statement: checked.statement } : checked, null, 2)}\n`,
@@ -62,7 +58,3 @@ export const verifyCommand: CommandModule<GlobalArgs, VerifyArgs> = {
     if (!checked.ok) process.exitCode = 1;
   },
 };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -14,8 +14,9 @@ export function formatPretty(result: ValidationResult, options: PrettyOptions): 
   let out = '';
   for (const d of result.diagnostics) {
     const label = d.severity === 'error' ? paint.red('error') : paint.yellow('warning');
-    out += `${paint.bold(`${d.file}:${d.line}:${d.column}`)} ${label} ${paint.dim(d.code)}\n`;
-    out += `  ${d.message}\n`;
+    // Messages quote values from the metadata: control characters must not reach the terminal.
+    out += `${paint.bold(`${visible(d.file)}:${d.line}:${d.column}`)} ${label} ${paint.dim(d.code)}\n`;
+    out += `  ${visible(d.message)}\n`;
     if (!texts.has(d.file)) texts.set(d.file, readLines(resolve(options.cwd, d.file)));
     const lines = texts.get(d.file);
     if (lines && (d.pointer !== '' || d.line > 1 || d.code.startsWith('JSON_')))

@@ -7,7 +7,10 @@ import type { Row } from './input-schema.js';
  */
 export function renderCsv(columns: readonly string[], rows: readonly Row[]): string {
   const lines = [columns.map(field).join(',')];
-  for (const row of rows) lines.push(columns.map((c) => field(row[c] ?? null)).join(','));
+  for (const row of rows)
+    lines.push(
+      columns.map((c) => field(Object.hasOwn(row, c) ? (row[c] ?? null) : null)).join(','),
+    );
   return `${lines.join('\r\n')}\r\n`;
 }
 

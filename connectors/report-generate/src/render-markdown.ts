@@ -8,7 +8,10 @@ export function renderMarkdown(
 ): string {
   const header = `| ${columns.map(cell).join(' | ')} |`;
   const rule = `| ${columns.map(() => '---').join(' | ')} |`;
-  const body = rows.map((row) => `| ${columns.map((c) => cell(row[c] ?? null)).join(' | ')} |`);
+  const body = rows.map(
+    (row) =>
+      `| ${columns.map((c) => cell(Object.hasOwn(row, c) ? (row[c] ?? null) : null)).join(' | ')} |`,
+  );
   const count = `${rows.length} row${rows.length === 1 ? '' : 's'}.`;
   return [`# ${inline(title)}`, '', count, '', header, rule, ...body, ''].join('\n');
 }

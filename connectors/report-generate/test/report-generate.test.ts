@@ -77,6 +77,12 @@ describe('report-generate', () => {
     ).toBe('a,b\r\n\'-1+2,-3\r\n"x\r\ny",\'@me\r\n');
   });
 
+  it('leaves a column empty when the row lacks it, even one named like an Object.prototype member', () => {
+    const csv = renderCsv(['a', 'constructor', 'toString'], [{ a: 1 }]);
+    expect(csv).toBe('a,constructor,toString\r\n1,,\r\n');
+    expect(renderMarkdown('t', ['a', 'constructor'], [{ a: 1 }])).not.toMatch(/native code/);
+  });
+
   it('escapes Markdown and HTML in cells and the title', () => {
     const markdown = renderMarkdown('<b>#1</b>', ['c'], [{ c: '*x* <script>' }]);
     expect(markdown).toContain('# &lt;b&gt;\\#1&lt;/b&gt;\n');

@@ -14,7 +14,7 @@ export function matchSubset(expected: unknown, actual: unknown, path = 'data'): 
     if (typeof actual !== 'object' || actual === null || Array.isArray(actual))
       return [`${path}: expected an object, got ${show(actual)}`];
     return Object.entries(expected).flatMap(([key, value]) =>
-      key in actual
+      Object.hasOwn(actual, key)
         ? matchSubset(value, (actual as Record<string, unknown>)[key], `${path}.${key}`)
         : [`${path}.${key}: expected ${show(value)}, but the key is missing`],
     );
@@ -28,7 +28,8 @@ export function matchSubset(expected: unknown, actual: unknown, path = 'data'): 
 export function hasPath(value: unknown, path: string): boolean {
   let current = value;
   for (const part of path.split('.')) {
-    if (typeof current !== 'object' || current === null || !(part in current)) return false;
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, part))
+      return false;
     current = (current as Record<string, unknown>)[part];
   }
   return true;
@@ -36,6 +37,12 @@ export function hasPath(value: unknown, path: string): boolean {
 
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
+  // JSON.stringify answers undefined for a function or symbol, and throws for a BigInt or a cycle.
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? `a ${typeof value}`;
+  } catch {
+    text = `a ${typeof value} that is not JSON`;
+  }
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }

@@ -44,7 +44,8 @@ export async function runGoldenCases<P, D>(
         thrown: error instanceof Error ? error.message : String(error),
       }));
     const first = await once();
-    const failures = 'thrown' in first ? [`the run threw: ${first.thrown}`] : check(golden, first);
+    const failures =
+      'thrown' in first ? [`the run threw: ${first.thrown}`] : safeCheck(golden, first);
     if (golden.deterministic && failures.length === 0 && !('thrown' in first)) {
       const second = await once();
       const a = first.evidence.predicate.output_hash;
@@ -99,6 +100,17 @@ async function runOnce(
     },
     { connector: { id: metadata.connector_id, version: metadata.version } },
   );
+}
+
+/** A hostile or malformed case must fail as a case, never crash the runner. */
+function safeCheck(golden: GoldenCase, run: Run): string[] {
+  try {
+    return check(golden, run);
+  } catch (error) {
+    return [
+      `the case could not be checked: ${error instanceof Error ? error.message : String(error)}`,
+    ];
+  }
 }
 
 function check(golden: GoldenCase, run: Run): string[] {

@@ -52,11 +52,24 @@ export function checkScaffoldAnswers(answers: ScaffoldAnswers): CheckedAnswers {
       hint: 'list each job type once',
     });
   const name = answers.name?.trim() || titleCase(id);
+  const description = answers.description?.trim() || `${name}: a JobForge connector.`;
+  // The limits of metadata.schema.json, so that what create writes always validates.
+  if (name.length > 100)
+    throw new JobForgeError('INVALID_FLAG', `--name is ${name.length} characters; at most 100`, {
+      where: '--name',
+      hint: 'shorten the name; put detail in --description',
+    });
+  if (description.length > 2000)
+    throw new JobForgeError(
+      'INVALID_FLAG',
+      `--description is ${description.length} characters; at most 2000`,
+      { where: '--description', hint: 'shorten the description; the README has room for more' },
+    );
   return {
     id,
     parent: answers.parent ?? 'connectors',
     name,
-    description: answers.description?.trim() || `${name}: a JobForge connector.`,
+    description,
     auth,
     jobTypes,
     maintainer: answers.maintainer?.trim() || `${name} maintainers`,
