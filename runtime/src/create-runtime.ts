@@ -1,0 +1,429 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import {
+  backoffDelay,
+  type ConnectorError,
+  canonicalize,
+  EvidenceBuilder,
+  type EvidenceDenial,
+  isJobForgeError,
+  JobForgeError,
+  type JsonObject,
+  type RetryPolicy,
+  redactSecrets,
+  signEvidence,
+  sleep,
+  toPrivateKey,
+} from '@jobforge/sdk';
+import { buildChildRunner } from './build-child-runner.js';
+import { defaultCacheDir } from './cache-dir.js';
+import { type CheckedOutcome, checkChildDenials, checkChildOutcome } from './check-outcome.js';
+import { ChildPool, type PoolOptions } from './child-pool.js';
+import { CircuitBreakers } from './circuit-breaker.js';
+import type { ConnectorMetadata } from './connector-metadata.js';
+import { type EgressPolicy, egressFetch } from './egress/egress-fetch.js';
+import { parseAllowList } from './egress/host-allowlist.js';
+import { DEFAULT_UID_BASE, detectIsolation } from './isolation.js';
+import {
+  type ConnectorRef,
+  type PreparedConnector,
+  prepareArtifact,
+  prepareConnectorDir,
+} from './prepare-connector.js';
+import { RuntimeStats } from './runtime-stats.js';
+import type {
+  RunContext,
+  RunInput,
+  Runtime,
+  RuntimeLimits,
+  RuntimeOptions,
+  SandboxRun,
+} from './runtime-types.js';
+import { TokenBuckets } from './token-bucket.js';
+
+export const DEFAULT_LIMITS: RuntimeLimits = {
+  timeoutMs: 30_000,
+  memoryMb: 256,
+  maxOutputBytes: 8 * 1024 * 1024,
+  maxInputBytes: 1024 * 1024,
+};
+
+const DEFAULT_POOL: PoolOptions = {
+  maxChildren: 8,
+  warm: 1,
+  maxCallsPerChild: 1000,
+  startTimeoutMs: 10_000,
+};
+/** After the child's own abort at timeoutMs, how long the host waits before SIGKILL. */
+const KILL_GRACE_MS = 250;
+/** Failures that say the sandbox or the connector's process went wrong (counted by the circuit). */
+const SANDBOX_FAULTS = new Set([
+  'TIMEOUT',
+  'CONNECTOR_CRASHED',
+  'RESOURCE_EXHAUSTED',
+  'OUTPUT_TOO_LARGE',
+  'PROTOCOL_ERROR',
+  'CONNECTOR_LOAD_FAILED',
+]);
+const MAX_LOG_LINES = 200;
+
+type Attempt = { outcome: CheckedOutcome; healthy: boolean };
+
+/**
+ * The sandbox runtime: runs connectors in warm, isolated child processes and signs the evidence of
+ * every run with the host key after the result has left the child.
+ *
+ * @example
+ * const runtime = await createRuntime({ signingKey: privateKeyPem, policy: {}, limits: { timeoutMs: 5000 } });
+ * const run = await runtime.run('connectors/echo', { payload: { message: 'hi' } }, { tenant_id: 'acme' });
+ * await runtime.close();
+ */
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const key = toPrivateKey(options.signingKey, 'signingKey');
+  const policy = options.policy ?? {};
+  const limits: RuntimeLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const isolation = detectIsolation(policy.isolation ?? 'auto', policy.uidBase ?? DEFAULT_UID_BASE);
+  const runner = await buildChildRunner(cacheDir);
+  const pool = new ChildPool(
+    {
+      isolation,
+      runnerPath: runner.path,
+      heapMb: Math.max(16, Math.floor(limits.memoryMb * 0.75)),
+      // The result frame carries the output plus its envelope; anything much bigger is hostile.
+      maxFrameBytes: limits.maxOutputBytes + 64 * 1024,
+    },
+    { ...DEFAULT_POOL, ...options.pool },
+  );
+  const circuits = new CircuitBreakers({ failureThreshold: 5, resetMs: 30_000, ...policy.circuit });
+  const buckets = new TokenBuckets();
+  const stats = new RuntimeStats();
+  const prepared = new Map<string, Promise<PreparedConnector>>();
+  const sources = new Map<string, Promise<string>>();
+  const retry: RetryPolicy = {
+    max_retries: 0,
+    base_delay_ms: 100,
+    max_delay_ms: 5000,
+    backoff_multiplier: 2,
+    ...policy.retry,
+  };
+
+  const prepare = (ref: ConnectorRef): Promise<PreparedConnector> => {
+    if (typeof ref === 'object' && 'bundlePath' in ref) return Promise.resolve(ref);
+    if (typeof ref === 'object' && 'artifact' in ref)
+      return prepareArtifact(ref.artifact, cacheDir);
+    const dir = typeof ref === 'string' ? ref : ref.dir;
+    let pending = prepared.get(dir);
+    if (!pending) {
+      pending = prepareConnectorDir(dir, cacheDir);
+      prepared.set(dir, pending);
+      pending.catch(() => prepared.delete(dir));
+    }
+    return pending;
+  };
+  const sourceOf = (c: PreparedConnector): Promise<string> => {
+    let pending = sources.get(c.integrity);
+    if (!pending) {
+      pending = readFile(c.bundlePath, 'utf8');
+      sources.set(c.integrity, pending);
+    }
+    return pending;
+  };
+
+  async function run(
+    ref: ConnectorRef,
+    input: RunInput,
+    context: RunContext = {},
+  ): Promise<SandboxRun> {
+    const connector = await prepare(ref);
+    const meta = connector.metadata;
+    const name = `${meta.connector_id}@${meta.version}`;
+    const operation = input.operation ?? meta.supported_job_types[0] ?? 'run';
+    const tenant = context.tenant_id ?? 'default';
+    const traceId = context.trace_id ?? randomUUID();
+    const timeoutMs = Math.min(context.timeoutMs ?? limits.timeoutMs, limits.timeoutMs);
+    let builder: EvidenceBuilder;
+    try {
+      builder = new EvidenceBuilder({
+        connector: { id: meta.connector_id, version: meta.version, integrity: connector.integrity },
+        trace_id: traceId,
+        tenant_id: tenant,
+        job_id: context.job_id ?? null,
+        attempt_no: context.attempt_no ?? 1,
+        dry_run: context.dry_run ?? false,
+        input: { operation, payload: input.payload },
+        runner: 'runtime/sandbox',
+      });
+    } catch (error) {
+      if (isJobForgeError(error) && error.code === 'NOT_JSON')
+        throw new JobForgeError('INVALID_PARAMS', `input.payload: ${error.message}`, {
+          where: 'input.payload',
+        });
+      throw error;
+    }
+    const secrets = declaredSecrets(meta, context.secrets);
+    const denials: EvidenceDenial[] = [];
+    const started = performance.now();
+    let attempts = 0;
+    const finish = (outcome: CheckedOutcome): SandboxRun => {
+      const error = outcome.ok ? null : outcome.error;
+      const end = {
+        attempts: Math.max(1, attempts),
+        policy: policyOf(meta, timeoutMs),
+        denials,
+        claims: outcome.claims,
+      };
+      const statement = outcome.ok
+        ? builder.buildSuccess(outcome.data, end)
+        : builder.buildFailure(outcome.error, end);
+      const evidence = signEvidence(statement, key);
+      stats.record(
+        name,
+        error?.code ?? null,
+        performance.now() - started,
+        denials.length,
+        Math.max(0, attempts - 1),
+      );
+      if (hasCircuit(meta) && error?.code !== 'CIRCUIT_OPEN' && error?.code !== 'RATE_LIMITED') {
+        if (!error) circuits.record(name, false);
+        else if (countsForCircuit(meta, error.code)) circuits.record(name, true);
+      }
+      return outcome.ok
+        ? { ok: true, data: outcome.data, evidence }
+        : { ok: false, error: outcome.error, evidence };
+    };
+    const fail = (
+      code: string,
+      message: string,
+      retryable = false,
+      extra: Partial<ConnectorError> = {},
+    ): SandboxRun =>
+      finish({ ok: false, error: { code, message, retryable, ...extra }, claims: undefined });
+
+    if (meta.supported_job_types.length > 0 && !meta.supported_job_types.includes(operation))
+      return fail(
+        'UNKNOWN_OPERATION',
+        `${name} does not support ${operation}; it supports ${meta.supported_job_types.join(', ')}`,
+      );
+    const inputBytes = Buffer.byteLength(canonicalize({ operation, payload: input.payload }));
+    if (inputBytes > limits.maxInputBytes)
+      return fail(
+        'INPUT_TOO_LARGE',
+        `the input is ${inputBytes} bytes; the limit is ${limits.maxInputBytes}`,
+      );
+    if (hasCircuit(meta)) {
+      const wait = circuits.check(name);
+      if (wait !== null)
+        return fail('CIRCUIT_OPEN', `${name} failed repeatedly; calls resume in ${wait} ms`, true, {
+          retry_after_ms: wait,
+        });
+    }
+    if (meta.rate_limits) {
+      const wait = buckets.take(
+        `${tenant}\u0000${name}`,
+        meta.rate_limits.requests_per_second,
+        meta.rate_limits.burst_size,
+      );
+      if (wait > 0)
+        return fail('RATE_LIMITED', `${name} is over its rate limit for tenant ${tenant}`, true, {
+          retry_after_ms: wait,
+        });
+    }
+
+    let source: string;
+    try {
+      source = await sourceOf(connector);
+    } catch {
+      return fail('CONNECTOR_LOAD_FAILED', `the bundle of ${name} cannot be read`);
+    }
+    const egress: EgressPolicy = {
+      allow: parseAllowList(meta.permissions.network),
+      allowPrivateAddresses: policy.allowPrivateAddresses ?? [],
+      maxResponseBytes: policy.maxResponseBytes ?? 10 * 1024 * 1024,
+      maxRedirects: policy.maxRedirects ?? 5,
+    };
+    let outcome: CheckedOutcome;
+    for (;;) {
+      attempts++;
+      const result = await attempt(connector, source, {
+        tenant,
+        frame: {
+          t: 'call',
+          id: attempts,
+          params: {
+            config: {
+              retry_policy: { ...retry, max_retries: 0 },
+              timeout_ms: timeoutMs,
+              ...(context.settings ? { settings: context.settings } : {}),
+            },
+            input: { operation, payload: input.payload },
+            context: {
+              trace_id: traceId,
+              tenant_id: tenant,
+              dry_run: context.dry_run ?? false,
+              attempt_no: (context.attempt_no ?? 1) + attempts - 1,
+              ...(context.job_id ? { job_id: context.job_id } : {}),
+              secrets,
+            },
+          },
+          timeoutMs,
+          maxOutputBytes: limits.maxOutputBytes,
+        },
+        timeoutMs,
+        secrets,
+        egress,
+        denials,
+        log: (level, message, fields) =>
+          options.logger?.({
+            level,
+            message: redactSecrets(message, secrets),
+            fields,
+            connector: name,
+            trace_id: traceId,
+            tenant_id: tenant,
+          }),
+      });
+      outcome = result.outcome;
+      if (outcome.ok) break;
+      const failed = outcome.error;
+      const mode = meta.failure_modes.find((m) => m.type === failed.code);
+      if (!mode?.retryable || attempts > mode.max_retries) break;
+      await sleep(backoffDelay(retry, attempts, Math.random, failed.retry_after_ms));
+    }
+    return finish(outcome);
+  }
+
+  async function attempt(
+    connector: PreparedConnector,
+    source: string,
+    call: {
+      tenant: string;
+      frame: Record<string, unknown>;
+      timeoutMs: number;
+      secrets: Record<string, string>;
+      egress: EgressPolicy;
+      denials: EvidenceDenial[];
+      log: (level: string, message: string, fields: unknown) => void;
+    },
+  ): Promise<Attempt> {
+    const sandboxError = (code: string, message: string): Attempt => ({
+      outcome: {
+        ok: false,
+        error: {
+          code,
+          message: redactSecrets(message, call.secrets),
+          retryable: code === 'TIMEOUT',
+        },
+        claims: undefined,
+      },
+      healthy: false,
+    });
+    let child: Awaited<ReturnType<ChildPool['acquire']>>;
+    try {
+      child = await pool.acquire(
+        `${connector.integrity}\u0000${call.tenant}`,
+        source,
+        connector.integrity,
+      );
+    } catch (error) {
+      return sandboxError(
+        'CONNECTOR_LOAD_FAILED',
+        `the connector could not be loaded in the sandbox: ${(error as Error).message}`,
+      );
+    }
+    const abort = new AbortController();
+    let healthy = false;
+    let requests = 0;
+    let lines = 0;
+    const maxRequests = policy.maxRequestsPerCall ?? 100;
+    try {
+      const answer = await child.call(call.frame, {
+        deadlineMs: call.timeoutMs + KILL_GRACE_MS,
+        rssLimitBytes: limits.memoryMb * 1024 * 1024,
+        onFetch: async (request) => {
+          if (++requests > maxRequests)
+            return {
+              ok: false,
+              code: 'TOO_MANY_REQUESTS',
+              message: `a call may make at most ${maxRequests} requests`,
+            };
+          return egressFetch(request, call.egress, abort.signal, (d) =>
+            call.denials.push({ kind: 'network', ...d }),
+          );
+        },
+        onLog: (level, message, fields) => {
+          if (++lines <= MAX_LOG_LINES) call.log(level, message, fields);
+        },
+      });
+      if (answer.kind === 'fault') return sandboxError(answer.code, answer.message);
+      call.denials.push(...checkChildDenials(answer.denials));
+      if (answer.error) {
+        const { code, message } = answer.error;
+        const known =
+          typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : 'CONNECTOR_THREW';
+        return sandboxError(known, String(message ?? ''));
+      }
+      const outcome = checkChildOutcome(answer.outcome, call.secrets);
+      healthy = outcome.ok && !answer.tainted;
+      return { outcome, healthy };
+    } finally {
+      abort.abort();
+      pool.release(child, healthy);
+    }
+  }
+
+  const policyOf = (meta: ConnectorMetadata, timeoutMs: number): JsonObject => ({
+    isolation: {
+      network: isolation.network,
+      uid: isolation.uidBase === null ? 'host' : 'dedicated',
+      memory: isolation.memory,
+      permission_model: isolation.permissionFlag,
+    },
+    limits: {
+      timeout_ms: timeoutMs,
+      memory_mb: limits.memoryMb,
+      max_output_bytes: limits.maxOutputBytes,
+      max_input_bytes: limits.maxInputBytes,
+    },
+    network: {
+      allow: meta.permissions.network,
+      allow_private_addresses: policy.allowPrivateAddresses ?? [],
+    },
+    secrets: meta.permissions.secrets,
+  });
+
+  return {
+    isolation,
+    run,
+    stats: () => ({
+      isolation,
+      pool: pool.stats(),
+      connectors: stats.snapshot((c) => circuits.state(c)),
+    }),
+    close: async () => {
+      pool.close();
+    },
+  };
+}
+
+function declaredSecrets(
+  meta: ConnectorMetadata,
+  given: Record<string, string> | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of meta.permissions.secrets) {
+    const value = given?.[name];
+    if (typeof value === 'string') out[name] = value;
+  }
+  return out;
+}
+
+function hasCircuit(meta: ConnectorMetadata): boolean {
+  return meta.failure_modes.some((m) => m.circuit_breaker);
+}
+
+function countsForCircuit(meta: ConnectorMetadata, code: string): boolean {
+  return (
+    SANDBOX_FAULTS.has(code) || meta.failure_modes.some((m) => m.type === code && m.circuit_breaker)
+  );
+}
