@@ -25,6 +25,7 @@ import { type EgressPolicy, egressFetch } from './egress/egress-fetch.js';
 import { parseAllowList } from './egress/host-allowlist.js';
 import { DEFAULT_UID_BASE, detectIsolation } from './isolation.js';
 import {
+  type ConnectorFault,
   type ConnectorRef,
   type PreparedConnector,
   prepareArtifact,
@@ -89,7 +90,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     {
       isolation,
       runnerPath: runner.path,
-      heapMb: Math.max(16, Math.floor(limits.memoryMb * 0.75)),
+      heapMb: Math.max(16, Math.floor(limits.memoryMb * 0.5)),
       // The result frame carries the output plus its envelope; anything much bigger is hostile.
       maxFrameBytes: limits.maxOutputBytes + 64 * 1024,
     },
@@ -135,7 +136,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     input: RunInput,
     context: RunContext = {},
   ): Promise<SandboxRun> {
-    const connector = await prepare(ref);
+    let connector: PreparedConnector;
+    let fault: { code: string; message: string } | undefined;
+    try {
+      connector = await prepare(ref);
+    } catch (error) {
+      const metadata = (error as Partial<ConnectorFault>).connectorMetadata;
+      if (!metadata || !isJobForgeError(error)) throw error;
+      connector = { metadata, bundlePath: '', integrity: '' };
+      fault = { code: error.code, message: error.message };
+    }
     const meta = connector.metadata;
     const name = `${meta.connector_id}@${meta.version}`;
     const operation = input.operation ?? meta.supported_job_types[0] ?? 'run';
@@ -145,7 +155,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     let builder: EvidenceBuilder;
     try {
       builder = new EvidenceBuilder({
-        connector: { id: meta.connector_id, version: meta.version, integrity: connector.integrity },
+        connector: {
+          id: meta.connector_id,
+          version: meta.version,
+          integrity: connector.integrity || null,
+        },
         trace_id: traceId,
         tenant_id: tenant,
         job_id: context.job_id ?? null,
@@ -200,6 +214,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     ): SandboxRun =>
       finish({ ok: false, error: { code, message, retryable, ...extra }, claims: undefined });
 
+    if (fault) return fail(fault.code, fault.message);
     if (meta.supported_job_types.length > 0 && !meta.supported_job_types.includes(operation))
       return fail(
         'UNKNOWN_OPERATION',

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { builtinModules } from 'node:module';
-import { join, relative, resolve, sep } from 'node:path';
+import { builtinModules, createRequire } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { JobForgeError } from '@jobforge/sdk';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { type ConnectorMetadata, parseConnectorMetadata } from './connector-metadata.js';
 import { sriOf } from './sri.js';
 import { writeBundle } from './write-bundle.js';
@@ -93,19 +93,20 @@ export async function prepareConnectorDir(
       banner: {
         js: "import { createRequire as __jfCreateRequire } from 'node:module'; const require = __jfCreateRequire('file:///jobforge-connector.mjs');",
       },
+      plugins: [stayInside(realpathSync(root))],
       write: false,
       logLevel: 'silent',
     });
     bytes = result.outputFiles[0]!.contents;
   } catch (cause) {
     const message = (cause as { errors?: { text: string }[] }).errors?.[0]?.text ?? String(cause);
-    throw new JobForgeError(
-      'BUNDLE_FAILED',
-      `could not bundle ${metadata.connector_id}: ${message}`,
-      {
-        where: entry,
-        cause,
-      },
+    throw connectorFault(
+      new JobForgeError(
+        message.startsWith(REFUSED) ? 'BUNDLE_REFUSED' : 'BUNDLE_FAILED',
+        `could not bundle ${metadata.connector_id}: ${message}`,
+        { where: entry, cause },
+      ),
+      metadata,
     );
   }
   const { path, integrity } = await writeBundle(cacheDir, metadata.connector_id, bytes);
@@ -126,17 +127,62 @@ export async function prepareArtifact(
   });
   const actual = sriOf(bytes);
   if (actual !== artifact.integrity) {
-    throw new JobForgeError(
-      'INTEGRITY_MISMATCH',
-      `the artifact of ${metadata.connector_id}@${metadata.version} has integrity ${actual}, expected ${artifact.integrity}`,
-      {
-        where: artifact.path,
-        hint: 'fetch the artifact again from the registry; it was changed or corrupted',
-      },
+    throw connectorFault(
+      new JobForgeError(
+        'INTEGRITY_MISMATCH',
+        `the artifact of ${metadata.connector_id}@${metadata.version} has integrity ${actual}, expected ${artifact.integrity}`,
+        {
+          where: artifact.path,
+          hint: 'fetch the artifact again from the registry; it was changed or corrupted',
+        },
+      ),
+      metadata,
     );
   }
   // The verified bytes are copied into the cache, where the sandbox uid can read them and nothing
   // else can change them.
   const { path } = await writeBundle(cacheDir, metadata.connector_id, bytes);
   return { metadata, bundlePath: path, integrity: actual };
+}
+
+const REFUSED = 'refused:';
+const SDK_ROOT = realpathSync(
+  dirname(createRequire(import.meta.url).resolve('@jobforge/sdk/package.json')),
+);
+
+/**
+ * Bundling runs on the host with the host's rights, so it must not read what the connector could
+ * not: every file esbuild loads must really (after symlinks) be inside the connector folder, a
+ * node_modules folder, or the sdk.
+ */
+function stayInside(root: string): Plugin {
+  const inside = (path: string, dir: string) => path === dir || path.startsWith(`${dir}${sep}`);
+  return {
+    name: 'jobforge-stay-inside',
+    setup(b) {
+      b.onLoad({ filter: /.*/ }, (args) => {
+        const real = realpathSync(args.path);
+        if (
+          inside(real, root) ||
+          inside(real, SDK_ROOT) ||
+          real.split(sep).includes('node_modules')
+        )
+          return undefined;
+        return {
+          errors: [
+            { text: `${REFUSED} ${real} is outside the connector folder (a symlink out of it?)` },
+          ],
+        };
+      });
+    },
+  };
+}
+
+/** A preparation failure that is the connector's fault: the runtime turns it into a signed result. */
+export interface ConnectorFault extends JobForgeError {
+  connectorMetadata: ConnectorMetadata;
+}
+
+function connectorFault(error: JobForgeError, metadata: ConnectorMetadata): ConnectorFault {
+  return Object.assign(error, { connectorMetadata: metadata });
 }

@@ -8,7 +8,7 @@ import type { ConnectorStats } from './runtime-stats.js';
 export interface RuntimeLimits {
   /** Wall-clock deadline of one attempt; past it (plus a short grace) the child is SIGKILLed. */
   timeoutMs: number;
-  /** Cap on the child's total memory (resident set, ArrayBuffers included); the heap gets 3/4. */
+  /** Cap on the child's total memory (resident set, ArrayBuffers included); the V8 heap gets half. */
   memoryMb: number;
   /** Largest result a connector may return, counted as JSON. */
   maxOutputBytes: number;
