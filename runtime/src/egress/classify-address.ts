@@ -28,26 +28,31 @@ const RANGES: [label: string, cidrs: string[]][] = [
   ],
 ];
 
-// Most specific first, so 169.254.169.254 reports as the metadata service, not just link-local.
+// Most specific first, so 169.254.169.254 reports as the metadata service, not just link-local,
+// and ::1 as loopback before the IPv4-compatible ::/96 that contains it.
 const ORDER = [
   'metadata-service',
-  'ipv4-mapped',
-  'nat64',
   'loopback',
   'unspecified',
+  'ipv4-mapped',
+  'nat64',
   'link-local',
   'cgnat',
   'private',
   'tunnel',
   'reserved',
 ];
+
+// One list per family: a BlockList checks an IPv4 address against IPv6 rules through its mapped
+// form, which would make every IPv4 address match ::ffff:0:0/96.
 const LISTS = ORDER.map((label) => {
-  const list = new BlockList();
+  const lists = { ipv4: new BlockList(), ipv6: new BlockList() };
   for (const cidr of RANGES.find(([l]) => l === label)![1]) {
     const [net, bits] = cidr.split('/') as [string, string];
-    list.addSubnet(net, Number(bits), isIP(net) === 6 ? 'ipv6' : 'ipv4');
+    const type = isIP(net) === 6 ? 'ipv6' : 'ipv4';
+    lists[type].addSubnet(net, Number(bits), type);
   }
-  return [label, list, isIP(RANGES.find(([l]) => l === label)![1][0]!.split('/')[0]!)] as const;
+  return [label, lists] as const;
 });
 
 /**
@@ -59,9 +64,9 @@ export function classifyAddress(address: string): string | null {
   const family = isIP(address);
   if (family === 0) return 'not-an-ip';
   const type = family === 6 ? 'ipv6' : 'ipv4';
-  for (const [label, list] of LISTS) {
+  for (const [label, lists] of LISTS) {
     try {
-      if (list.check(address, type)) return label;
+      if (lists[type].check(address, type)) return label;
     } catch {}
   }
   return null;

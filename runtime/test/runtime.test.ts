@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import { verifyEvidence } from '@jobforge/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createConnectorJobHandler,
+  createRuntime,
+  prepareConnectorDir,
+  type Runtime,
+  type RuntimeLogLine,
+} from '../src/index.js';
+import { ECHO, GOOD, hostKey, statementOf } from './helpers.js';
+
+const key = hostKey();
+const logs: RuntimeLogLine[] = [];
+let runtime: Runtime;
+
+beforeAll(async () => {
+  runtime = await createRuntime({
+    signingKey: key.privateKeyPem,
+    limits: { timeoutMs: 5000, maxInputBytes: 4096 },
+    pool: { maxChildren: 4, warm: 1 },
+    logger: (line) => logs.push(line),
+  });
+});
+afterAll(async () => {
+  await runtime.close();
+});
+
+describe('runtime.run', () => {
+  it('runs a connector folder in the sandbox and signs host-computed evidence', async () => {
+    const run = await runtime.run(
+      ECHO,
+      { payload: { message: 'hi', uppercase: true } },
+      { tenant_id: 'acme', trace_id: 'trace-1' },
+    );
+    expect(run).toMatchObject({ ok: true, data: { message: 'HI', length: 2 } });
+    expect(verifyEvidence(run.evidence, key.publicKeyPem).ok).toBe(true);
+    const p = statementOf(run.evidence).predicate;
+    expect(p).toMatchObject({
+      runner: 'runtime/sandbox',
+      status: 'success',
+      connector: { id: 'echo', version: '1.0.0' },
+      invocation: { trace_id: 'trace-1', tenant_id: 'acme', operation: 'echo.say' },
+      claims: { transformed: true },
+    });
+    expect(p.connector.integrity).toMatch(/^sha256-/);
+    expect(p.policy).toMatchObject({ isolation: { network: runtime.isolation.network } });
+  });
+
+  it('reuses a warm child for the same connector and tenant', async () => {
+    await runtime.run(ECHO, { payload: { message: 'a' } }, { tenant_id: 'warm' });
+    const spawned = runtime.stats().pool.spawned;
+    for (let i = 0; i < 5; i++)
+      await runtime.run(ECHO, { payload: { message: 'b' } }, { tenant_id: 'warm' });
+    // Only spares may have been started since; no child per call.
+    expect(runtime.stats().pool.spawned - spawned).toBeLessThanOrEqual(1);
+  });
+
+  it('refuses an operation the connector does not declare, with signed evidence', async () => {
+    const run = await runtime.run(ECHO, { operation: 'echo.shout', payload: {} });
+    expect(run.ok ? 'ok' : run.error.code).toBe('UNKNOWN_OPERATION');
+    expect(verifyEvidence(run.evidence, key.publicKeyPem).ok).toBe(true);
+  });
+
+  it('refuses input over maxInputBytes before starting anything', async () => {
+    const run = await runtime.run(ECHO, { payload: { message: 'x'.repeat(5000) } });
+    expect(run.ok ? 'ok' : run.error.code).toBe('INPUT_TOO_LARGE');
+  });
+
+  it('throws INVALID_PARAMS for input that is not JSON (the caller’s mistake)', async () => {
+    await expect(runtime.run(ECHO, { payload: { n: 1n } as never })).rejects.toMatchObject({
+      code: 'INVALID_PARAMS',
+    });
+  });
+
+  it('throws CONNECTOR_NOT_FOUND for a folder without metadata', async () => {
+    await expect(runtime.run('/nonexistent/connector', { payload: {} })).rejects.toMatchObject({
+      code: 'CONNECTOR_NOT_FOUND',
+    });
+  });
+
+  it('hands only declared secrets to the connector and redacts them from messages, logs and evidence', async () => {
+    const run = await runtime.run(
+      GOOD('secrets'),
+      { payload: {} },
+      { secrets: { API_TOKEN: 'tok-123456', OTHER: 'never-given' } },
+    );
+    expect(run).toMatchObject({ ok: true, data: { names: ['API_TOKEN'], length: 10 } });
+    const failed = await runtime.run(
+      GOOD('secrets'),
+      { payload: {} },
+      { secrets: { API_TOKEN: 'fail-with-token' } },
+    );
+    expect(failed.ok ? '' : failed.error.message).toBe('token [REDACTED] was refused');
+    const decoded = Buffer.from(failed.evidence.payload, 'base64').toString('utf8');
+    expect(decoded).not.toContain('fail-with-token');
+    expect(logs.some((l) => l.message === 'using token [REDACTED]')).toBe(true);
+    expect(logs.some((l) => l.message.includes('tok-123456'))).toBe(false);
+  });
+});
+
+describe('artifacts', () => {
+  it('runs an artifact whose integrity holds and refuses one that was changed', async () => {
+    const prepared = await prepareConnectorDir(ECHO, '/tmp/jobforge-runtime-test-artifacts');
+    const metadata = JSON.parse(readFileSync(`${ECHO}/metadata.json`, 'utf8'));
+    const good = await runtime.run(
+      { artifact: { path: prepared.bundlePath, integrity: prepared.integrity, metadata } },
+      { payload: { message: 'from artifact' } },
+    );
+    expect(good.ok).toBe(true);
+    expect(statementOf(good.evidence).predicate.connector.integrity).toBe(prepared.integrity);
+    const bad = await runtime.run(
+      {
+        artifact: {
+          path: prepared.bundlePath,
+          integrity: 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+          metadata,
+        },
+      },
+      { payload: { message: 'x' } },
+    );
+    expect(bad.ok ? 'ok' : bad.error.code).toBe('INTEGRITY_MISMATCH');
+    expect(verifyEvidence(bad.evidence, key.publicKeyPem).ok).toBe(true);
+  });
+});
+
+describe('createConnectorJobHandler', () => {
+  it('runs a queued job and returns the signed envelope with the job recorded', async () => {
+    const handle = createConnectorJobHandler(runtime, (name) =>
+      name === 'echo' ? ECHO : GOOD(name),
+    );
+    const result = await handle({
+      id: 'job-7',
+      tenant_id: 'acme',
+      trace_id: 'trace-7',
+      attempt_no: 2,
+      payload: { connector: 'echo', operation: 'echo.say', input: { message: 'queued' } },
+    });
+    expect(result).toMatchObject({ ok: true, data: { message: 'queued' } });
+    expect(statementOf(result.evidence).predicate.invocation).toMatchObject({
+      job_id: 'job-7',
+      tenant_id: 'acme',
+      attempt_no: 2,
+    });
+  });
+
+  it('throws INVALID_JOB for a payload that is not a connector job', async () => {
+    const handle = createConnectorJobHandler(runtime, () => ECHO);
+    await expect(
+      handle({ id: 'j', tenant_id: 't', payload: { nope: true } as never }),
+    ).rejects.toMatchObject({ code: 'INVALID_JOB' });
+  });
+});
+
+describe('runtime.stats', () => {
+  it('counts calls, errors by code and durations per connector', () => {
+    const stats = runtime.stats();
+    const echo = stats.connectors['echo@1.0.0']!;
+    expect(echo.calls).toBeGreaterThanOrEqual(8);
+    expect(echo.errors.UNKNOWN_OPERATION).toBe(1);
+    expect(echo.duration_ms.p99).toBeGreaterThanOrEqual(echo.duration_ms.p50);
+    expect(stats.pool.children).toBeGreaterThanOrEqual(1);
+  });
+});
