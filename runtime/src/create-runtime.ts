@@ -353,6 +353,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const maxRequests = policy.maxRequestsPerCall ?? 100;
     try {
       const answer = await child.call(call.frame, {
+        timeoutMs: call.timeoutMs,
         deadlineMs: call.timeoutMs + KILL_GRACE_MS,
         rssLimitBytes: limits.memoryMb * 1024 * 1024,
         onFetch: async (request) => {

@@ -27,6 +27,9 @@ export type ChildOutcome =
   | { kind: 'fault'; code: string; message: string };
 
 export interface CallHooks {
+  /** The connector's timeout, as reported in a TIMEOUT message. */
+  timeoutMs: number;
+  /** When the host kills the child: the timeout plus a grace for the child's own abort. */
   deadlineMs: number;
   rssLimitBytes: number;
   onFetch(request: EgressRequest): Promise<EgressAnswer>;
@@ -135,7 +138,7 @@ export class SandboxChild {
         );
     }, WATCH_MS);
     try {
-      const answer = await this.#request(frame, hooks.deadlineMs);
+      const answer = await this.#request(frame, hooks.deadlineMs, hooks.timeoutMs);
       if (answer.kind === 'fault') return answer;
       const f = answer.frame;
       return {
@@ -171,6 +174,7 @@ export class SandboxChild {
   #request(
     frame: Record<string, unknown>,
     deadlineMs: number,
+    timeoutMs = deadlineMs,
   ): Promise<
     | { kind: 'frame'; frame: Record<string, unknown> }
     | { kind: 'fault'; code: string; message: string }
@@ -180,7 +184,7 @@ export class SandboxChild {
         () =>
           this.#fault(
             'TIMEOUT',
-            `the connector did not finish within ${deadlineMs} ms; the sandbox was killed`,
+            `the connector did not finish within ${timeoutMs} ms; the sandbox was killed`,
           ),
         deadlineMs,
       );
