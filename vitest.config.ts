@@ -12,6 +12,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // .ci/run asks for a JSON report to add up the counts of both Node versions.
     reporters: process.env.JOBFORGE_TEST_REPORT ? ['default', 'json'] : ['default'],
-    ...(process.env.JOBFORGE_TEST_REPORT ? { outputFile: { json: process.env.JOBFORGE_TEST_REPORT } } : {}),
+    ...(process.env.JOBFORGE_TEST_REPORT
+      ? { outputFile: { json: process.env.JOBFORGE_TEST_REPORT } }
+      : {}),
   },
 });

@@ -67,7 +67,6 @@ export class SandboxChild {
       '--no-warnings',
       `--max-old-space-size=${spec.heapMb}`,
       spec.runnerPath,
-      String(spec.maxFrameBytes),
     ];
     const id = isolation.uidBase === null ? null : isolation.uidBase + spec.uidSlot;
     const stdio: ('ignore' | 'pipe')[] = ['ignore', 'ignore', 'pipe', 'pipe'];

@@ -12,7 +12,8 @@ import { createProxiedFetch, type EgressAnswer } from './proxied-fetch.js';
 const stringify = JSON.stringify;
 const parse = JSON.parse;
 const exit = process.exit.bind(process);
-const MAX_FRAME = Number(process.argv[2] ?? 64 * 1024 * 1024);
+// Frames from the host (trusted) may carry a whole bundle; the host caps what comes back.
+const MAX_FRAME = 256 * 1024 * 1024;
 
 type Denial = { kind: string; target: string; reason: string };
 interface CallRequest {
