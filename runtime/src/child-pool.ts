@@ -8,7 +8,7 @@ export interface PoolOptions {
   warm: number;
   /** A child is recycled after this many calls. */
   maxCallsPerChild: number;
-  /** Deadline for starting a child and loading a connector into it. */
+  /** Deadline for a new child to start (loading the connector counts against the call's deadline). */
   startTimeoutMs: number;
 }
 
@@ -44,7 +44,12 @@ export class ChildPool {
     this.#refill();
   }
 
-  async acquire(key: string, source: string, integrity: string): Promise<SandboxChild> {
+  async acquire(
+    key: string,
+    source: string,
+    integrity: string,
+    loadDeadlineMs: number,
+  ): Promise<SandboxChild> {
     for (;;) {
       if (this.#closed) throw new Error('the runtime is closed');
       const idle = this.#idle.get(key)?.pop();
@@ -54,8 +59,12 @@ export class ChildPool {
         const child = this.#spares.shift() ?? this.#spawn();
         this.#refill();
         try {
-          await child.ready();
-          await child.load(source, integrity, this.#options.startTimeoutMs);
+          await withDeadline(
+            child.ready(),
+            this.#options.startTimeoutMs,
+            'the sandbox did not start',
+          );
+          await child.load(source, integrity, loadDeadlineMs);
         } catch (error) {
           this.#retire(child);
           throw error;
@@ -159,4 +168,12 @@ export class ChildPool {
     for (const resolve of waiters) resolve();
     if (!this.#closed) this.#refill();
   }
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

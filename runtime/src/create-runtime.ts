@@ -93,6 +93,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       heapMb: Math.max(16, Math.floor(limits.memoryMb * 0.5)),
       // The result frame carries the output plus its envelope; anything much bigger is hostile.
       maxFrameBytes: limits.maxOutputBytes + 64 * 1024,
+      rssLimitBytes: limits.memoryMb * 1024 * 1024,
     },
     { ...DEFAULT_POOL, ...options.pool },
   );
@@ -339,10 +340,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         `${connector.integrity}\u0000${call.tenant}`,
         source,
         connector.integrity,
+        call.timeoutMs + KILL_GRACE_MS,
       );
     } catch (error) {
+      // A load that hangs, bloats or exits is reported as such; anything else failed to load.
+      const code = (error as { code?: string }).code;
+      const fault =
+        code === 'TIMEOUT' || code === 'RESOURCE_EXHAUSTED' || code === 'CONNECTOR_CRASHED';
       return sandboxError(
-        'CONNECTOR_LOAD_FAILED',
+        fault ? code : 'CONNECTOR_LOAD_FAILED',
         `the connector could not be loaded in the sandbox: ${(error as Error).message}`,
       );
     }
@@ -355,7 +361,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       const answer = await child.call(call.frame, {
         timeoutMs: call.timeoutMs,
         deadlineMs: call.timeoutMs + KILL_GRACE_MS,
-        rssLimitBytes: limits.memoryMb * 1024 * 1024,
         onFetch: async (request) => {
           if (++requests > maxRequests)
             return {

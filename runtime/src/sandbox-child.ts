@@ -13,6 +13,8 @@ export interface ChildSpec {
   heapMb: number;
   /** Largest frame the host accepts from this child. */
   maxFrameBytes: number;
+  /** Total memory cap: past it, while the child is loading or serving a call, it is killed. */
+  rssLimitBytes: number;
 }
 
 /** What the child reported for a call (still untrusted), or a fault the host observed. */
@@ -31,7 +33,6 @@ export interface CallHooks {
   timeoutMs: number;
   /** When the host kills the child: the timeout plus a grace for the child's own abort. */
   deadlineMs: number;
-  rssLimitBytes: number;
   onFetch(request: EgressRequest): Promise<EgressAnswer>;
   onLog(level: string, message: string, fields: unknown): void;
 }
@@ -57,6 +58,7 @@ export class SandboxChild {
   #stderr = '';
   #ready: Promise<void>;
   #hooks: CallHooks | undefined;
+  readonly #rssLimitBytes: number;
 
   constructor(spec: ChildSpec) {
     const { isolation } = spec;
@@ -88,6 +90,7 @@ export class SandboxChild {
             ...(id === null ? {} : { uid: id, gid: id }),
           });
     this.uidSlot = spec.uidSlot;
+    this.#rssLimitBytes = spec.rssLimitBytes;
     this.#channel = this.process.stdio[3] as Socket;
     this.process.stderr?.on('data', (chunk: Buffer) => {
       this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-8192);
@@ -121,21 +124,14 @@ export class SandboxChild {
   /** Hands the child a bundle's source; it checks the integrity itself before importing it. */
   async load(source: string, integrity: string, deadlineMs: number): Promise<void> {
     const answer = await this.#request({ t: 'load', id: 0, source, integrity }, deadlineMs);
-    if (answer.kind === 'fault') throw new Error(answer.message);
+    if (answer.kind === 'fault')
+      throw Object.assign(new Error(answer.message), { code: answer.code });
     if (answer.frame.ok !== true) throw new Error(String(answer.frame.message ?? 'load failed'));
   }
 
   async call(frame: Record<string, unknown>, hooks: CallHooks): Promise<ChildOutcome> {
     this.calls++;
     this.#hooks = hooks;
-    const watchdog = setInterval(() => {
-      const rss = this.rssBytes();
-      if (rss > hooks.rssLimitBytes)
-        this.#fault(
-          'RESOURCE_EXHAUSTED',
-          `the sandbox used ${Math.round(rss / 1048576)} MB, over its ${Math.round(hooks.rssLimitBytes / 1048576)} MB memory cap`,
-        );
-    }, WATCH_MS);
     try {
       const answer = await this.#request(frame, hooks.deadlineMs, hooks.timeoutMs);
       if (answer.kind === 'fault') return answer;
@@ -148,7 +144,6 @@ export class SandboxChild {
         tainted: f.tainted === true || f.crashed === true,
       };
     } finally {
-      clearInterval(watchdog);
       this.#hooks = undefined;
     }
   }
@@ -179,6 +174,15 @@ export class SandboxChild {
     | { kind: 'fault'; code: string; message: string }
   > {
     return new Promise((resolve) => {
+      // Memory is watched whenever connector code may run: while it loads and during a call.
+      const watchdog = setInterval(() => {
+        const rss = this.rssBytes();
+        if (rss > this.#rssLimitBytes)
+          this.#fault(
+            'RESOURCE_EXHAUSTED',
+            `the sandbox used ${Math.round(rss / 1048576)} MB, over its ${Math.round(this.#rssLimitBytes / 1048576)} MB memory cap`,
+          );
+      }, WATCH_MS);
       const timer = setTimeout(
         () =>
           this.#fault(
@@ -189,6 +193,7 @@ export class SandboxChild {
       );
       const done = (value: Parameters<typeof resolve>[0]) => {
         clearTimeout(timer);
+        clearInterval(watchdog);
         this.#waiting = undefined;
         this.#onFault = undefined;
         resolve(value);

@@ -99,6 +99,23 @@ describe('runtime.run', () => {
   });
 });
 
+describe('recycling', () => {
+  it('replaces a child after maxCallsPerChild calls and after an error', async () => {
+    const small = await createRuntime({
+      signingKey: key.privateKeyPem,
+      pool: { maxChildren: 2, warm: 0, maxCallsPerChild: 2 },
+    });
+    try {
+      for (let i = 0; i < 4; i++) await small.run(ECHO, { payload: { message: 'x' } });
+      expect(small.stats().pool).toMatchObject({ spawned: 2, recycled: 2 });
+      await small.run(ECHO, { payload: {} }); // INVALID_INPUT: the child is not trusted again
+      expect(small.stats().pool).toMatchObject({ spawned: 3, recycled: 3, children: 0 });
+    } finally {
+      await small.close();
+    }
+  });
+});
+
 describe('artifacts', () => {
   it('runs an artifact whose integrity holds and refuses one that was changed', async () => {
     const prepared = await prepareConnectorDir(ECHO, '/tmp/jobforge-runtime-test-artifacts');
