@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { UID_RANGE } from './isolation.js';
 import { type ChildSpec, SandboxChild } from './sandbox-child.js';
 
@@ -8,6 +9,8 @@ export interface PoolOptions {
   warm: number;
   /** A child is recycled after this many calls. */
   maxCallsPerChild: number;
+  /** An idle child bound to a connector and tenant is ended after this long unused. */
+  idleMs: number;
   /** Deadline for a new child to start (loading the connector counts against the call's deadline). */
   startTimeoutMs: number;
 }
@@ -37,6 +40,7 @@ export class ChildPool {
   #spawned = 0;
   #recycled = 0;
   #closed = false;
+  #reaper: NodeJS.Timeout | undefined;
 
   constructor(spec: Omit<ChildSpec, 'uidSlot'>, options: PoolOptions) {
     this.#spec = spec;
@@ -82,8 +86,10 @@ export class ChildPool {
       this.#retire(child);
     } else {
       const list = this.#idle.get(child.boundTo!) ?? [];
+      child.idleSince = performance.now();
       list.push(child);
       this.#idle.set(child.boundTo!, list);
+      this.#scheduleReap();
     }
     this.#wake();
   }
@@ -103,6 +109,7 @@ export class ChildPool {
 
   close(): void {
     this.#closed = true;
+    clearTimeout(this.#reaper);
     for (const child of this.#live) child.kill();
     this.#live.clear();
     this.#idle.clear();
@@ -111,7 +118,7 @@ export class ChildPool {
   }
 
   #spawn(): SandboxChild {
-    let slot = 0;
+    let slot = randomInt(UID_RANGE);
     while (this.#slots.has(slot)) slot = (slot + 1) % UID_RANGE;
     this.#slots.add(slot);
     const child = new SandboxChild({ ...this.#spec, uidSlot: slot });
@@ -150,6 +157,20 @@ export class ChildPool {
       const at = list?.indexOf(child) ?? -1;
       if (at !== -1) list!.splice(at, 1);
     }
+  }
+
+  #scheduleReap(): void {
+    if (this.#reaper || this.#closed) return;
+    this.#reaper = setTimeout(() => {
+      this.#reaper = undefined;
+      const now = performance.now();
+      for (const list of this.#idle.values())
+        for (const child of [...list])
+          if (now - child.idleSince >= this.#options.idleMs) this.#retire(child);
+      if ([...this.#idle.values()].some((list) => list.length > 0)) this.#scheduleReap();
+    }, this.#options.idleMs);
+    // Idle children never keep the host process alive.
+    this.#reaper.unref();
   }
 
   #evictOne(): void {

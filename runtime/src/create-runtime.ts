@@ -53,6 +53,7 @@ const DEFAULT_POOL: PoolOptions = {
   maxChildren: 8,
   warm: 1,
   maxCallsPerChild: 1000,
+  idleMs: 60_000,
   startTimeoutMs: 10_000,
 };
 /** After the child's own abort at timeoutMs, how long the host waits before SIGKILL. */

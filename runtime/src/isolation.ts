@@ -14,7 +14,11 @@ export interface Isolation {
 
 /** Sandbox uids start here: far above any account, one per child so children cannot signal each other. */
 export const DEFAULT_UID_BASE = 1_950_000_000;
-export const UID_RANGE = 4096;
+/**
+ * Slots are drawn at random from this many, so two host processes on one machine (several workers)
+ * are unlikely to hand the same uid to children of different tenants at the same time.
+ */
+export const UID_RANGE = 1_000_000;
 
 let probed: Map<string, Isolation> | undefined;
 

@@ -49,6 +49,8 @@ export class SandboxChild {
   readonly process: ChildProcess;
   readonly uidSlot: number;
   calls = 0;
+  /** When the child last went back to the pool (performance.now()). */
+  idleSince = 0;
   /** The connector integrity and tenant this child is bound to, once loaded. */
   boundTo: string | undefined;
   dead = false;

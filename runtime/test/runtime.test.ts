@@ -116,6 +116,24 @@ describe('recycling', () => {
   });
 });
 
+describe('idle children', () => {
+  it('ends children left unused for idleMs', async () => {
+    const small = await createRuntime({
+      signingKey: key.privateKeyPem,
+      pool: { warm: 0, idleMs: 150 },
+    });
+    try {
+      await small.run(ECHO, { payload: { message: 'x' } }, { tenant_id: 'idle' });
+      expect(small.stats().pool.idle).toBe(1);
+      // Reaped at 150 ms, or at 300 ms if the timer fired a hair early; 1 s leaves room for load.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(small.stats().pool).toMatchObject({ idle: 0, children: 0 });
+    } finally {
+      await small.close();
+    }
+  });
+});
+
 describe('artifacts', () => {
   it('runs an artifact whose integrity holds and refuses one that was changed', async () => {
     const prepared = await prepareConnectorDir(ECHO, '/tmp/jobforge-runtime-test-artifacts');
