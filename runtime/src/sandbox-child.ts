@@ -15,6 +15,11 @@ export interface ChildSpec {
   maxFrameBytes: number;
   /** Total memory cap: past it, while the child is loading or serving a call, it is killed. */
   rssLimitBytes: number;
+  /**
+   * Internal, for tests only: start without the in-child network guard, to prove the namespace
+   * holds on its own. The runtime never sets it.
+   */
+  withoutNetworkGuard?: boolean;
 }
 
 /** What the child reported for a call (still untrusted), or a fault the host observed. */
@@ -71,6 +76,7 @@ export class SandboxChild {
       '--no-warnings',
       `--max-old-space-size=${spec.heapMb}`,
       spec.runnerPath,
+      ...(spec.withoutNetworkGuard ? ['--without-network-guard'] : []),
     ];
     const id = isolation.uidBase === null ? null : isolation.uidBase + spec.uidSlot;
     const stdio: ('ignore' | 'pipe')[] = ['ignore', 'ignore', 'pipe', 'pipe'];

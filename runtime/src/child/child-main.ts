@@ -39,7 +39,9 @@ let current: { id: number; settle: (frame: unknown) => void } | undefined;
 let nextEgressId = 1;
 const egressWaiting = new Map<number, (answer: EgressAnswer) => void>();
 
-installNetworkGuard((target, reason) => denials.push({ kind: 'network', target, reason }));
+// Only the namespace test starts a child without it, to show the namespace holds on its own.
+if (process.argv[2] !== '--without-network-guard')
+  installNetworkGuard((target, reason) => denials.push({ kind: 'network', target, reason }));
 lockProcess();
 const proxiedFetch = createProxiedFetch(
   (request) =>
