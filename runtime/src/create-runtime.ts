@@ -8,7 +8,6 @@ import {
   type EvidenceDenial,
   isJobForgeError,
   JobForgeError,
-  type JsonObject,
   type RetryPolicy,
   redactSecrets,
   signEvidence,
@@ -17,11 +16,10 @@ import {
 } from '@jobforge/sdk';
 import { buildChildRunner } from './build-child-runner.js';
 import { defaultCacheDir } from './cache-dir.js';
-import { type CheckedOutcome, checkChildDenials, checkChildOutcome } from './check-outcome.js';
+import type { CheckedOutcome } from './check-outcome.js';
 import { ChildPool, type PoolOptions } from './child-pool.js';
 import { CircuitBreakers } from './circuit-breaker.js';
-import type { ConnectorMetadata } from './connector-metadata.js';
-import { type EgressPolicy, egressFetch } from './egress/egress-fetch.js';
+import type { EgressPolicy } from './egress/egress-fetch.js';
 import { parseAllowList } from './egress/host-allowlist.js';
 import { DEFAULT_UID_BASE, detectIsolation } from './isolation.js';
 import {
@@ -31,6 +29,7 @@ import {
   prepareArtifact,
   prepareConnectorDir,
 } from './prepare-connector.js';
+import { runAttempt } from './run-attempt.js';
 import { RuntimeStats } from './runtime-stats.js';
 import type {
   RunContext,
@@ -40,6 +39,7 @@ import type {
   RuntimeOptions,
   SandboxRun,
 } from './runtime-types.js';
+import { countsForCircuit, declaredSecrets, hasCircuit, policyOf } from './sandbox-policy.js';
 import { TokenBuckets } from './token-bucket.js';
 
 export const DEFAULT_LIMITS: RuntimeLimits = {
@@ -56,20 +56,6 @@ const DEFAULT_POOL: PoolOptions = {
   idleMs: 60_000,
   startTimeoutMs: 10_000,
 };
-/** After the child's own abort at timeoutMs, how long the host waits before SIGKILL. */
-const KILL_GRACE_MS = 250;
-/** Failures that say the sandbox or the connector's process went wrong (counted by the circuit). */
-const SANDBOX_FAULTS = new Set([
-  'TIMEOUT',
-  'CONNECTOR_CRASHED',
-  'RESOURCE_EXHAUSTED',
-  'OUTPUT_TOO_LARGE',
-  'PROTOCOL_ERROR',
-  'CONNECTOR_LOAD_FAILED',
-]);
-const MAX_LOG_LINES = 200;
-
-type Attempt = { outcome: CheckedOutcome; healthy: boolean };
 
 /**
  * The sandbox runtime: runs connectors in warm, isolated child processes and signs the evidence of
@@ -185,7 +171,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       const error = outcome.ok ? null : outcome.error;
       const end = {
         attempts: Math.max(1, attempts),
-        policy: policyOf(meta, timeoutMs),
+        policy: policyOf(isolation, limits, policy, meta, timeoutMs),
         denials,
         claims: outcome.claims,
       };
@@ -262,7 +248,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     let outcome: CheckedOutcome;
     for (;;) {
       attempts++;
-      const result = await attempt(connector, source, {
+      const result = await runAttempt(pool, connector, source, {
+        maxRequests: policy.maxRequestsPerCall ?? 100,
         tenant,
         frame: {
           t: 'call',
@@ -310,110 +297,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     return finish(outcome);
   }
 
-  async function attempt(
-    connector: PreparedConnector,
-    source: string,
-    call: {
-      tenant: string;
-      frame: Record<string, unknown>;
-      timeoutMs: number;
-      secrets: Record<string, string>;
-      egress: EgressPolicy;
-      denials: EvidenceDenial[];
-      log: (level: string, message: string, fields: unknown) => void;
-    },
-  ): Promise<Attempt> {
-    const sandboxError = (code: string, message: string): Attempt => ({
-      outcome: {
-        ok: false,
-        error: {
-          code,
-          message: redactSecrets(message, call.secrets),
-          retryable: code === 'TIMEOUT',
-        },
-        claims: undefined,
-      },
-      healthy: false,
-    });
-    let child: Awaited<ReturnType<ChildPool['acquire']>>;
-    try {
-      child = await pool.acquire(
-        `${connector.integrity}\u0000${call.tenant}`,
-        source,
-        connector.integrity,
-        call.timeoutMs + KILL_GRACE_MS,
-      );
-    } catch (error) {
-      // A load that hangs, bloats or exits is reported as such; anything else failed to load.
-      const code = (error as { code?: string }).code;
-      const fault =
-        code === 'TIMEOUT' || code === 'RESOURCE_EXHAUSTED' || code === 'CONNECTOR_CRASHED';
-      return sandboxError(
-        fault ? code : 'CONNECTOR_LOAD_FAILED',
-        `the connector could not be loaded in the sandbox: ${(error as Error).message}`,
-      );
-    }
-    const abort = new AbortController();
-    let healthy = false;
-    let requests = 0;
-    let lines = 0;
-    const maxRequests = policy.maxRequestsPerCall ?? 100;
-    try {
-      const answer = await child.call(call.frame, {
-        timeoutMs: call.timeoutMs,
-        deadlineMs: call.timeoutMs + KILL_GRACE_MS,
-        onFetch: async (request) => {
-          if (++requests > maxRequests)
-            return {
-              ok: false,
-              code: 'TOO_MANY_REQUESTS',
-              message: `a call may make at most ${maxRequests} requests`,
-            };
-          return egressFetch(request, call.egress, abort.signal, (d) =>
-            call.denials.push({ kind: 'network', ...d }),
-          );
-        },
-        onLog: (level, message, fields) => {
-          if (++lines <= MAX_LOG_LINES) call.log(level, message, fields);
-        },
-      });
-      if (answer.kind === 'fault') return sandboxError(answer.code, answer.message);
-      call.denials.push(...checkChildDenials(answer.denials));
-      if (answer.error) {
-        const { code, message } = answer.error;
-        const known =
-          typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : 'CONNECTOR_THREW';
-        return sandboxError(known, String(message ?? ''));
-      }
-      const outcome = checkChildOutcome(answer.outcome, call.secrets);
-      healthy = outcome.ok && !answer.tainted;
-      return { outcome, healthy };
-    } finally {
-      abort.abort();
-      pool.release(child, healthy);
-    }
-  }
-
-  const policyOf = (meta: ConnectorMetadata, timeoutMs: number): JsonObject => ({
-    isolation: {
-      network: isolation.network,
-      uid: isolation.uidBase === null ? 'host' : 'dedicated',
-      memory: isolation.memory,
-      permission_model: isolation.permissionFlag,
-    },
-    limits: {
-      timeout_ms: timeoutMs,
-      memory_mb: limits.memoryMb,
-      max_output_bytes: limits.maxOutputBytes,
-      max_input_bytes: limits.maxInputBytes,
-    },
-    network: {
-      allow: meta.permissions.network,
-      allow_private_addresses: policy.allowPrivateAddresses ?? [],
-    },
-    secrets: meta.permissions.secrets,
-  });
-
   return {
     isolation,
     run,
@@ -426,26 +309,4 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       pool.close();
     },
   };
-}
-
-function declaredSecrets(
-  meta: ConnectorMetadata,
-  given: Record<string, string> | undefined,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of meta.permissions.secrets) {
-    const value = given?.[name];
-    if (typeof value === 'string') out[name] = value;
-  }
-  return out;
-}
-
-function hasCircuit(meta: ConnectorMetadata): boolean {
-  return meta.failure_modes.some((m) => m.circuit_breaker);
-}
-
-function countsForCircuit(meta: ConnectorMetadata, code: string): boolean {
-  return (
-    SANDBOX_FAULTS.has(code) || meta.failure_modes.some((m) => m.type === code && m.circuit_breaker)
-  );
 }
