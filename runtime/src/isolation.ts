@@ -20,10 +20,14 @@ export const DEFAULT_UID_BASE = 1_950_000_000;
  */
 export const UID_RANGE = 1_000_000;
 
+/** `unshare` arguments for a non-root host: a user namespace mapping this user to itself, and a network namespace. */
+export const USERNS_ARGS = ['-c', '-n'];
+
 let probed: Map<string, Isolation> | undefined;
 
 /**
- * Probes the host: root → dedicated uids; `unshare -n` works → a network namespace per child.
+ * Probes the host: root → dedicated uids; `unshare -n` works → a network namespace per child; not
+ * root but unprivileged user namespaces allowed → a network namespace under the host's uid.
  * `mode` forces the guard (tests use it to cover both paths on one machine).
  */
 export function detectIsolation(
@@ -37,6 +41,16 @@ export function detectIsolation(
   const major = Number(process.versions.node.split('.')[0]);
   const root = process.platform === 'linux' && process.getuid?.() === 0;
   let network: Isolation['network'] = 'guard';
+  if (mode === 'auto' && process.platform === 'linux' && !root) {
+    // Without root, an unprivileged user namespace (mapping this user to itself) can still own an
+    // empty network namespace; the uid stays the host's.
+    const probe = spawnSync('unshare', [...USERNS_ARGS, '--', process.execPath, '-e', '0'], {
+      stdio: 'ignore',
+      timeout: 5000,
+      env: {},
+    });
+    if (probe.status === 0) network = 'namespace';
+  }
   if (mode === 'auto' && root) {
     const probe = spawnSync(
       'unshare',

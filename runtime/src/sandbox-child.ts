@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { createFrameReader } from './child/frame-codec.js';
 import type { EgressAnswer, EgressRequest } from './child/proxied-fetch.js';
-import type { Isolation } from './isolation.js';
+import { type Isolation, USERNS_ARGS } from './isolation.js';
 
 export interface ChildSpec {
   isolation: Isolation;
@@ -80,23 +80,21 @@ export class SandboxChild {
     ];
     const id = isolation.uidBase === null ? null : isolation.uidBase + spec.uidSlot;
     const stdio: ('ignore' | 'pipe')[] = ['ignore', 'ignore', 'pipe', 'pipe'];
-    this.process =
-      isolation.network === 'namespace' && id !== null
-        ? spawn(
-            'unshare',
-            ['-n', '-S', String(id), '-G', String(id), '--', process.execPath, ...nodeArgs],
-            {
-              env: {},
-              cwd: '/',
-              stdio,
-            },
-          )
-        : spawn(process.execPath, nodeArgs, {
-            env: {},
-            cwd: '/',
-            stdio,
-            ...(id === null ? {} : { uid: id, gid: id }),
-          });
+    const launch: [string, string[]] =
+      isolation.network !== 'namespace'
+        ? [process.execPath, nodeArgs]
+        : id !== null
+          ? [
+              'unshare',
+              ['-n', '-S', String(id), '-G', String(id), '--', process.execPath, ...nodeArgs],
+            ]
+          : ['unshare', [...USERNS_ARGS, '--', process.execPath, ...nodeArgs]];
+    this.process = spawn(launch[0], launch[1], {
+      env: {},
+      cwd: '/',
+      stdio,
+      ...(id === null || isolation.network === 'namespace' ? {} : { uid: id, gid: id }),
+    });
     this.uidSlot = spec.uidSlot;
     this.#rssLimitBytes = spec.rssLimitBytes;
     this.#channel = this.process.stdio[3] as Socket;
