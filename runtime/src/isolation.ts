@@ -52,15 +52,11 @@ export function detectIsolation(
     if (probe.status === 0) network = 'namespace';
   }
   if (mode === 'auto' && root) {
-    const probe = spawnSync(
-      'unshare',
-      ['-n', '-S', String(uidBase), '-G', String(uidBase), '--', process.execPath, '-e', '0'],
-      {
-        stdio: 'ignore',
-        timeout: 5000,
-        env: {},
-      },
-    );
+    const probe = spawnSync('unshare', ['-n', '--', process.execPath, '-e', '0'], {
+      stdio: 'ignore',
+      timeout: 5000,
+      env: {},
+    });
     if (probe.status === 0) network = 'namespace';
   }
   const isolation: Isolation = {

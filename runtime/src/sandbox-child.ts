@@ -80,21 +80,16 @@ export class SandboxChild {
     ];
     const id = isolation.uidBase === null ? null : isolation.uidBase + spec.uidSlot;
     const stdio: ('ignore' | 'pipe')[] = ['ignore', 'ignore', 'pipe', 'pipe'];
+    // The runner drops to the sandbox uid itself, as its first act: the node binary and the runner
+    // may sit where only root can reach them (a 0700 temp folder), so exec happens as root.
+    if (id !== null) nodeArgs.push(`--sandbox-uid=${id}`);
     const launch: [string, string[]] =
       isolation.network !== 'namespace'
         ? [process.execPath, nodeArgs]
         : id !== null
-          ? [
-              'unshare',
-              ['-n', '-S', String(id), '-G', String(id), '--', process.execPath, ...nodeArgs],
-            ]
+          ? ['unshare', ['-n', '--', process.execPath, ...nodeArgs]]
           : ['unshare', [...USERNS_ARGS, '--', process.execPath, ...nodeArgs]];
-    this.process = spawn(launch[0], launch[1], {
-      env: {},
-      cwd: '/',
-      stdio,
-      ...(id === null || isolation.network === 'namespace' ? {} : { uid: id, gid: id }),
-    });
+    this.process = spawn(launch[0], launch[1], { env: {}, cwd: '/', stdio });
     this.uidSlot = spec.uidSlot;
     this.#rssLimitBytes = spec.rssLimitBytes;
     this.#channel = this.process.stdio[3] as Socket;

@@ -47,6 +47,23 @@ describe('runtime.run', () => {
     expect(p.policy).toMatchObject({ isolation: { network: runtime.isolation.network } });
   });
 
+  it('runs the child under its own uid (as root) and with an empty environment', async () => {
+    const run = await runtime.run(GOOD('whoami'), { payload: {} });
+    expect(run.ok).toBe(true);
+    const who = (run.ok ? run.data : {}) as {
+      uid: number;
+      gid: number;
+      groups: number[];
+      env: string[];
+    };
+    expect(who.env).toEqual([]);
+    if (process.getuid?.() === 0) {
+      expect(who.uid).toBeGreaterThanOrEqual(1_950_000_000);
+      expect(who.gid).toBe(who.uid);
+      expect(who.groups.every((g) => g === who.gid)).toBe(true);
+    }
+  });
+
   it('reuses a warm child for the same connector and tenant', async () => {
     await runtime.run(ECHO, { payload: { message: 'a' } }, { tenant_id: 'warm' });
     const spawned = runtime.stats().pool.spawned;

@@ -8,6 +8,8 @@ import { diffGlobalSnapshot, takeGlobalSnapshot } from './global-snapshot.js';
 import { installNetworkGuard } from './network-guard.js';
 import { createProxiedFetch, type EgressAnswer } from './proxied-fetch.js';
 
+dropPrivileges();
+
 // Captured before any connector code runs, so a poisoned JSON cannot change what the host receives.
 const stringify = JSON.stringify;
 const parse = JSON.parse;
@@ -40,7 +42,7 @@ let nextEgressId = 1;
 const egressWaiting = new Map<number, (answer: EgressAnswer) => void>();
 
 // Only the namespace test starts a child without it, to show the namespace holds on its own.
-if (process.argv[2] !== '--without-network-guard')
+if (!process.argv.includes('--without-network-guard'))
   installNetworkGuard((target, reason) => denials.push({ kind: 'network', target, reason }));
 lockProcess();
 const proxiedFetch = createProxiedFetch(
@@ -250,4 +252,19 @@ function lockProcess(): void {
   // process.kill calls process._kill; replacing it closes the back door. -1 is EPERM on Linux.
   p._kill = (pid: number, signal: number) =>
     pid === process.pid ? rawKill.call(process, pid, signal) : -1;
+}
+
+// Started as root, the runner becomes the sandbox uid before anything else can run; it refuses to
+// go on if the drop did not take.
+function dropPrivileges(): void {
+  const flag = process.argv.find((arg) => arg.startsWith('--sandbox-uid='));
+  if (!flag) return;
+  const id = Number(flag.slice('--sandbox-uid='.length));
+  try {
+    process.setgroups?.([]);
+    process.setgid?.(id);
+    process.setuid?.(id);
+  } catch {}
+  if (process.getuid?.() !== id || process.getgid?.() !== id || process.geteuid?.() !== id)
+    process.exit(71);
 }
