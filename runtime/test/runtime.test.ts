@@ -64,6 +64,34 @@ describe('runtime.run', () => {
     }
   });
 
+  it('never lets two tenants share a child', async () => {
+    const pid = async (tenant: string) => {
+      const run = await runtime.run(GOOD('whoami'), { payload: {} }, { tenant_id: tenant });
+      return run.ok ? (run.data as { pid: number }).pid : -1;
+    };
+    const a1 = await pid('tenant-a');
+    const b = await pid('tenant-b');
+    const a2 = await pid('tenant-a');
+    expect(a1).toBeGreaterThan(0);
+    expect(a2).toBe(a1);
+    expect(b).not.toBe(a1);
+  });
+
+  it('gives the next call of the same connector clean built-ins after a poisoning', async () => {
+    const poisoned = await runtime.run(
+      GOOD('poison-then-check'),
+      { payload: { poison: true } },
+      { tenant_id: 'p' },
+    );
+    expect(poisoned.ok ? 'ok' : poisoned.error.code).toBe('SANDBOX_VIOLATION');
+    const next = await runtime.run(
+      GOOD('poison-then-check'),
+      { payload: { poison: false } },
+      { tenant_id: 'p' },
+    );
+    expect(next).toMatchObject({ ok: true, data: { isAdmin: null, parsed: { a: 1 } } });
+  });
+
   it('reuses a warm child for the same connector and tenant', async () => {
     await runtime.run(ECHO, { payload: { message: 'a' } }, { tenant_id: 'warm' });
     const spawned = runtime.stats().pool.spawned;
