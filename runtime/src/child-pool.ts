@@ -56,7 +56,10 @@ export class ChildPool {
   ): Promise<SandboxChild> {
     for (;;) {
       if (this.#closed) throw new Error('the runtime is closed');
-      const idle = this.#idle.get(key)?.pop();
+      const list = this.#idle.get(key);
+      const idle = list?.pop();
+      // Empty lists go, so the map does not grow with every tenant ever seen.
+      if (list && list.length === 0) this.#idle.delete(key);
       if (idle && !idle.dead) return idle;
       if (this.#live.size >= this.#options.maxChildren) this.#evictOne();
       if (this.#live.size < this.#options.maxChildren || this.#spares.length > 0) {
@@ -156,6 +159,7 @@ export class ChildPool {
       const list = this.#idle.get(child.boundTo);
       const at = list?.indexOf(child) ?? -1;
       if (at !== -1) list!.splice(at, 1);
+      if (list && list.length === 0) this.#idle.delete(child.boundTo);
     }
   }
 
