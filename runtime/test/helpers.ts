@@ -32,6 +32,11 @@ export async function startServer(): Promise<{ server: Server; port: number; bas
       res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
     } else if (url === '/redirect-home') {
       res.writeHead(302, { location: '/' }).end();
+    } else if (url.startsWith('/redirect-to?')) {
+      const target = new URL(url, 'http://x').searchParams.get('url') ?? '/';
+      res.writeHead(307, { location: target }).end();
+    } else if (url === '/auth') {
+      res.end(`authorization=${req.headers.authorization ?? 'none'}`);
     } else if (url === '/big') {
       res.end(Buffer.alloc(2 * 1024 * 1024, 97));
     } else {

@@ -1,17 +1,23 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostAllowed, parseAllowList } from '../src/egress/host-allowlist.js';
 import { classifyAddress, createRuntime, type Runtime } from '../src/index.js';
 import { GOOD, hostKey, startServer, statementOf } from './helpers.js';
 
 const key = hostKey();
 let server: { server: Server; port: number; base: string };
+let other: { server: Server; port: number; base: string };
 let runtime: Runtime;
 
 beforeAll(async () => {
   server = await startServer();
+  other = await startServer();
   runtime = await createRuntime({
     signingKey: key.privateKeyPem,
-    policy: { allowPrivateAddresses: [`127.0.0.1:${server.port}`], maxResponseBytes: 1024 * 1024 },
+    policy: {
+      allowPrivateAddresses: [`127.0.0.1:${server.port}`, `127.0.0.1:${other.port}`],
+      maxResponseBytes: 1024 * 1024,
+    },
     limits: { timeoutMs: 5000 },
     pool: { maxChildren: 3, warm: 1 },
   });
@@ -19,6 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime.close();
   server.server.close();
+  other.server.close();
 });
 
 describe('egress through the host', () => {
@@ -52,10 +59,46 @@ describe('egress through the host', () => {
     });
   });
 
+  it('keeps credentials on a same-origin redirect and drops them on a cross-origin one', async () => {
+    const headers = { authorization: 'Bearer s3cret' };
+    const same = await runtime.run(GOOD('fetcher'), {
+      payload: { url: `${server.base}/redirect-to?url=/auth`, headers },
+    });
+    expect(same).toMatchObject({ ok: true, data: { body: 'authorization=Bearer s3cret' } });
+    const cross = await runtime.run(GOOD('fetcher'), {
+      payload: {
+        url: `${server.base}/redirect-to?url=${encodeURIComponent(`${other.base}/auth`)}`,
+        headers,
+      },
+    });
+    expect(cross).toMatchObject({
+      ok: true,
+      data: { body: 'authorization=none', url: `${other.base}/auth` },
+    });
+  });
+
   it('caps the response size', async () => {
     const run = await runtime.run(GOOD('fetcher'), { payload: { url: `${server.base}/big` } });
     expect(run.ok).toBe(false);
     expect(run.ok ? '' : run.error.message).toMatch(/larger than 1048576 bytes/);
+  });
+});
+
+describe('permissions.network matching', () => {
+  it.each([
+    [['api.example.com'], 'api.example.com', 443, true],
+    [['api.example.com'], 'API.Example.com.', 443, true],
+    [['api.example.com'], 'evil-api.example.com', 443, false],
+    [['api.example.com'], 'api.example.com.evil.com', 443, false],
+    [['*.example.com'], 'a.b.example.com', 443, true],
+    [['*.example.com'], 'example.com', 443, false],
+    [['api.example.com:8443'], 'api.example.com', 443, false],
+    [['api.example.com:8443'], 'api.example.com', 8443, true],
+    [['2130706433'], '127.0.0.1', 80, true],
+    [['*.0.0.1'], '127.0.0.1', 80, false],
+    [['bücher.example'], 'xn--bcher-kva.example', 443, true],
+  ] as const)('%j allows %s:%i → %s', (entries, host, port, expected) => {
+    expect(hostAllowed(parseAllowList(entries), host, port)).toBe(expected);
   });
 });
 

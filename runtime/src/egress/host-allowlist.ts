@@ -30,7 +30,7 @@ export function parseAllowList(entries: readonly string[]): AllowEntry[] {
 }
 
 export function hostAllowed(list: readonly AllowEntry[], hostname: string, port: number): boolean {
-  const host = stripDot(hostname);
+  const host = stripDot(hostname.toLowerCase());
   return list.some((entry) => {
     if (entry.port !== null && entry.port !== port) return false;
     if (!entry.wildcard) return entry.host === host;
