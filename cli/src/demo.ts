@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { createRuntime } from '@jobforge/runtime';
 import {
   generateSigningKeyPair,
   type JsonValue,
@@ -7,8 +8,7 @@ import {
   verifyEvidence,
 } from '@jobforge/sdk';
 import { formatTable } from './format-table.js';
-import { loadConnectorDir } from './load-connector-dir.js';
-import { runLocal } from './run-local.js';
+import { readConnectorIdentity } from './load-connector-dir.js';
 
 interface DemoCase {
   connector: string;
@@ -28,6 +28,8 @@ const CASES: DemoCase[] = [
 
 export interface DemoReport {
   keyId: string;
+  /** How the sandbox isolated the connectors on this host. */
+  sandbox: string;
   rows: { connector: string; case: string; result: string; evidence: string }[];
   tamperDetected: boolean;
   allVerified: boolean;
@@ -41,29 +43,38 @@ export async function runDemo(connectorsDir: string): Promise<DemoReport> {
   const rows: DemoReport['rows'] = [];
   let allVerified = true;
   let firstEnvelope: { payload: string } | undefined;
-  for (const demoCase of CASES) {
-    const connector = await loadConnectorDir(join(connectorsDir, demoCase.connector));
-    const started = performance.now();
-    const run = await runLocal(connector, {
-      payload: demoCase.payload,
-      key,
-      traceId: `demo-${rows.length + 1}`,
-    });
-    const ms = (performance.now() - started).toFixed(1);
-    const checked = verifyEvidence(run.evidence, publicKey);
-    allVerified &&= checked.ok;
-    firstEnvelope ??= run.evidence;
-    rows.push({
-      connector: `${connector.metadata.connector_id}@${connector.metadata.version}`,
-      case: demoCase.name,
-      result: run.ok ? `ok (${ms} ms)` : `${run.error.code} (${ms} ms)`,
-      evidence: checked.ok ? 'signature verified' : `INVALID: ${checked.reason}`,
-    });
+  // Every case runs in the sandbox: warm child processes, evidence signed here, after the fact.
+  const runtime = await createRuntime({ signingKey: key, pool: { maxChildren: 2, warm: 1 } });
+  const { isolation } = runtime;
+  const sandbox = `network ${isolation.network}, ${isolation.uidBase === null ? 'host uid' : 'dedicated uid'}, ${isolation.memory}`;
+  try {
+    for (const demoCase of CASES) {
+      const dir = join(connectorsDir, demoCase.connector);
+      const connector = { metadata: await readConnectorIdentity(dir) };
+      const started = performance.now();
+      const run = await runtime.run(
+        dir,
+        { payload: demoCase.payload },
+        { trace_id: `demo-${rows.length + 1}` },
+      );
+      const ms = (performance.now() - started).toFixed(1);
+      const checked = verifyEvidence(run.evidence, publicKey);
+      allVerified &&= checked.ok;
+      firstEnvelope ??= run.evidence;
+      rows.push({
+        connector: `${connector.metadata.connector_id}@${connector.metadata.version}`,
+        case: demoCase.name,
+        result: run.ok ? `ok (${ms} ms)` : `${run.error.code} (${ms} ms)`,
+        evidence: checked.ok ? 'signature verified' : `INVALID: ${checked.reason}`,
+      });
+    }
+  } finally {
+    await runtime.close();
   }
   // Change one byte of meaning in a signed packet: verification must refuse it.
   const tampered = { ...firstEnvelope!, payload: tamper(firstEnvelope!.payload) };
   const tamperCheck = verifyEvidence({ ...(firstEnvelope as object), ...tampered }, publicKey);
-  return { keyId: pair.keyId, rows, tamperDetected: !tamperCheck.ok, allVerified };
+  return { keyId: pair.keyId, sandbox, rows, tamperDetected: !tamperCheck.ok, allVerified };
 }
 
 function tamper(payload: string): string {
@@ -74,8 +85,9 @@ function tamper(payload: string): string {
 
 export function formatDemo(report: DemoReport): string {
   const lines = [
-    'JobForge demo: run connectors, sign the evidence with the host key, verify it',
+    'JobForge demo: run connectors in the sandbox, sign the evidence with the host key, verify it',
     `host key ${report.keyId.slice(0, 16)}… (Ed25519, generated for this run)`,
+    `sandbox: ${report.sandbox}`,
     '',
     formatTable(
       ['connector', 'case', 'result', 'evidence'],

@@ -10,11 +10,12 @@ interface RunArgs extends GlobalArgs {
   timeout?: number;
   key?: string;
   evidence?: string;
+  stats?: boolean;
 }
 
 export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
   command: 'run <connector>',
-  describe: 'Run one connector and sign the evidence of the run',
+  describe: 'Run one connector in the sandbox and sign the evidence of the run',
   builder: (y) =>
     y
       .positional('connector', {
@@ -45,17 +46,26 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
         type: 'string',
         describe: 'Also write the signed evidence envelope to this file',
       })
+      .option('stats', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'Also print the runtime stats (calls, errors by code, durations, pool, isolation)',
+      })
       .example('$0 run connectors/echo --input \'{"message":"hi"}\'', 'run the echo connector')
       .example(
         '$0 run connectors/echo --input @payload.json --json > run.json',
         'machine-readable result',
+      )
+      .example(
+        '$0 run connectors/echo --input \'{"message":"hi"}\' --stats',
+        'also print the runtime stats',
       ),
   handler: async (args) => {
     const { JobForgeError, writeFileAtomic } = await import('@jobforge/sdk');
     const { readJsonArg } = await import('../io/read-json-arg.js');
-    const { loadConnectorDir } = await import('../load-connector-dir.js');
     const { resolveSigningKey } = await import('../signing-key.js');
-    const { runLocal } = await import('../run-local.js');
+    const { runSandboxed } = await import('../run-sandboxed.js');
     if (args.timeout !== undefined && (!Number.isInteger(args.timeout) || args.timeout < 1)) {
       throw new JobForgeError(
         'INVALID_FLAG',
@@ -64,9 +74,8 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       );
     }
     const payload = await readJsonArg(args.input, '--input');
-    const connector = await loadConnectorDir(args.connector);
     const { key } = await resolveSigningKey(args.key, (text) => process.stderr.write(`${text}\n`));
-    const run = await runLocal(connector, {
+    const { run, stats, id } = await runSandboxed(args.connector, {
       payload,
       key,
       ...(args.operation ? { operation: args.operation } : {}),
@@ -77,20 +86,20 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
     if (args.evidence)
       await writeFileAtomic(args.evidence, `${JSON.stringify(run.evidence, null, 2)}\n`);
     if (args.json) {
-      process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(args.stats ? { ...run, stats } : run, null, 2)}\n`);
     } else {
-      const { connector_id: id, version } = connector.metadata;
-      if (run.ok)
-        process.stdout.write(
-          `✓ ${id}@${version} succeeded\n${JSON.stringify(run.data, null, 2)}\n`,
-        );
+      if (run.ok) process.stdout.write(`✓ ${id} succeeded\n${JSON.stringify(run.data, null, 2)}\n`);
       else
         process.stdout.write(
-          `✗ ${id}@${version} failed: ${run.error.code}: ${run.error.message}${run.error.retryable ? ' (retryable)' : ''}\n`,
+          `✗ ${id} failed: ${run.error.code}: ${run.error.message}${run.error.retryable ? ' (retryable)' : ''}\n`,
         );
       process.stdout.write(
         `evidence signed by ${run.evidence.signatures[0]?.keyid.slice(0, 16)}…${args.evidence ? ` → ${args.evidence}` : ' (use --evidence FILE or --json to keep it)'}\n`,
       );
+      if (args.stats) {
+        const { formatStats } = await import('../format-stats.js');
+        process.stdout.write(formatStats(stats));
+      }
     }
     if (!run.ok) process.exitCode = 1;
   },

@@ -1,0 +1,98 @@
+import {
+  type ConnectorError,
+  canonicalize,
+  type EvidenceDenial,
+  type JsonValue,
+  redactSecrets,
+} from '@jobforge/sdk';
+
+export type CheckedOutcome =
+  | { ok: true; data: JsonValue; claims: unknown }
+  | { ok: false; error: ConnectorError; claims: unknown };
+
+const CODE = /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/;
+const MAX_MESSAGE = 1000;
+
+/**
+ * The host's own check of what a child reported: the child's checks are defence in depth, this one
+ * decides. Shape, error code, JSON-ness (canonical form), no `__proto__` keys; secrets redacted from
+ * every message.
+ */
+export function checkChildOutcome(
+  outcome: unknown,
+  secrets: Readonly<Record<string, string>>,
+): CheckedOutcome {
+  const invalid = (why: string): CheckedOutcome => ({
+    ok: false,
+    error: {
+      code: 'INVALID_RESULT',
+      message: `the connector returned an invalid result: ${why}`,
+      retryable: false,
+    },
+    claims: undefined,
+  });
+  if (typeof outcome !== 'object' || outcome === null || Array.isArray(outcome))
+    return invalid('expected { ok, data | error }');
+  const o = outcome as Record<string, unknown>;
+  if (hasProtoKey(outcome)) return invalid('it holds a "__proto__" key');
+  if (o.ok === true) {
+    if (!('data' in o)) return invalid('ok is true but there is no data');
+    try {
+      const data = JSON.parse(canonicalize(o.data)) as JsonValue;
+      return { ok: true, data, claims: o.evidence };
+    } catch (error) {
+      return invalid(error instanceof Error ? error.message : 'data is not JSON');
+    }
+  }
+  if (o.ok === false) {
+    const e = o.error as Partial<ConnectorError> | undefined;
+    if (typeof e !== 'object' || e === null)
+      return invalid('ok is false but there is no error object');
+    if (typeof e.code !== 'string' || !CODE.test(e.code))
+      return invalid('error.code must be a short identifier');
+    if (typeof e.retryable !== 'boolean') return invalid('error.retryable must be a boolean');
+    const error: ConnectorError = {
+      code: e.code,
+      message: redactSecrets(typeof e.message === 'string' ? e.message : '', secrets).slice(
+        0,
+        MAX_MESSAGE,
+      ),
+      retryable: e.retryable,
+    };
+    if (
+      typeof e.retry_after_ms === 'number' &&
+      Number.isFinite(e.retry_after_ms) &&
+      e.retry_after_ms >= 0
+    )
+      error.retry_after_ms = e.retry_after_ms;
+    return { ok: false, error, claims: o.evidence };
+  }
+  return invalid('ok must be true or false');
+}
+
+/** Denials the child reported, kept only in the documented shape and bounded in number and size. */
+export function checkChildDenials(value: unknown): EvidenceDenial[] {
+  if (!Array.isArray(value)) return [];
+  return value.slice(0, 50).flatMap((d) => {
+    const x = d as Partial<EvidenceDenial>;
+    if (typeof x?.kind !== 'string' || typeof x.target !== 'string' || typeof x.reason !== 'string')
+      return [];
+    return [
+      {
+        kind: x.kind.slice(0, 40),
+        target: x.target.slice(0, 300),
+        reason: `${x.reason.slice(0, 500)} (reported by the sandbox)`,
+      },
+    ];
+  });
+}
+
+function hasProtoKey(value: unknown, depth = 0): boolean {
+  if (typeof value !== 'object' || value === null || depth > 256) return false;
+  if (Array.isArray(value)) return value.some((v) => hasProtoKey(v, depth + 1));
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') return true;
+    if (hasProtoKey((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
+}

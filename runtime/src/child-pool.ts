@@ -1,0 +1,204 @@
+import { randomInt } from 'node:crypto';
+import { UID_RANGE } from './isolation.js';
+import { type ChildSpec, SandboxChild } from './sandbox-child.js';
+
+export interface PoolOptions {
+  /** Most children alive at once, warm spares included. */
+  maxChildren: number;
+  /** Unbound children kept started, ready to take any connector. */
+  warm: number;
+  /** A child is recycled after this many calls. */
+  maxCallsPerChild: number;
+  /** An idle child bound to a connector and tenant is ended after this long unused. */
+  idleMs: number;
+  /** Deadline for a new child to start (loading the connector counts against the call's deadline). */
+  startTimeoutMs: number;
+}
+
+export interface PoolStats {
+  children: number;
+  idle: number;
+  busy: number;
+  spares: number;
+  spawned: number;
+  recycled: number;
+}
+
+/**
+ * Warm sandbox children. A child is bound to one connector bundle and one tenant (`key`) when it
+ * first loads code, and only serves that key until it is recycled: after `maxCallsPerChild` calls,
+ * or any error, timeout or crash (the caller says so on release).
+ */
+export class ChildPool {
+  readonly #spec: Omit<ChildSpec, 'uidSlot'>;
+  readonly #options: PoolOptions;
+  readonly #idle = new Map<string, SandboxChild[]>();
+  readonly #spares: SandboxChild[] = [];
+  readonly #live = new Set<SandboxChild>();
+  readonly #slots = new Set<number>();
+  #waiters: (() => void)[] = [];
+  #spawned = 0;
+  #recycled = 0;
+  #closed = false;
+  #reaper: NodeJS.Timeout | undefined;
+
+  constructor(spec: Omit<ChildSpec, 'uidSlot'>, options: PoolOptions) {
+    this.#spec = spec;
+    this.#options = options;
+    this.#refill();
+  }
+
+  async acquire(
+    key: string,
+    source: string,
+    integrity: string,
+    loadDeadlineMs: number,
+  ): Promise<SandboxChild> {
+    for (;;) {
+      if (this.#closed) throw new Error('the runtime is closed');
+      const list = this.#idle.get(key);
+      const idle = list?.pop();
+      // Empty lists go, so the map does not grow with every tenant ever seen.
+      if (list && list.length === 0) this.#idle.delete(key);
+      if (idle && !idle.dead) return idle;
+      if (this.#live.size >= this.#options.maxChildren) this.#evictOne();
+      if (this.#live.size < this.#options.maxChildren || this.#spares.length > 0) {
+        const child = this.#spares.shift() ?? this.#spawn();
+        this.#refill();
+        try {
+          await withDeadline(
+            child.ready(),
+            this.#options.startTimeoutMs,
+            'the sandbox did not start',
+          );
+          await child.load(source, integrity, loadDeadlineMs);
+        } catch (error) {
+          this.#retire(child);
+          throw error;
+        }
+        child.boundTo = key;
+        return child;
+      }
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+  }
+
+  /** Returns a child after a call; `healthy` false recycles it. */
+  release(child: SandboxChild, healthy: boolean): void {
+    if (!healthy || child.dead || this.#closed || child.calls >= this.#options.maxCallsPerChild) {
+      this.#retire(child);
+    } else {
+      const list = this.#idle.get(child.boundTo!) ?? [];
+      child.idleSince = performance.now();
+      list.push(child);
+      this.#idle.set(child.boundTo!, list);
+      this.#scheduleReap();
+    }
+    this.#wake();
+  }
+
+  stats(): PoolStats {
+    let idle = 0;
+    for (const list of this.#idle.values()) idle += list.length;
+    return {
+      children: this.#live.size,
+      idle,
+      busy: this.#live.size - idle - this.#spares.length,
+      spares: this.#spares.length,
+      spawned: this.#spawned,
+      recycled: this.#recycled,
+    };
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#reaper);
+    for (const child of this.#live) child.kill();
+    this.#live.clear();
+    this.#idle.clear();
+    this.#spares.length = 0;
+    this.#wake();
+  }
+
+  #spawn(): SandboxChild {
+    let slot = randomInt(UID_RANGE);
+    while (this.#slots.has(slot)) slot = (slot + 1) % UID_RANGE;
+    this.#slots.add(slot);
+    const child = new SandboxChild({ ...this.#spec, uidSlot: slot });
+    this.#spawned++;
+    this.#live.add(child);
+    child.process.once('close', () => {
+      if (this.#live.has(child)) {
+        this.#retire(child);
+        this.#wake();
+      }
+    });
+    return child;
+  }
+
+  #refill(): void {
+    while (
+      !this.#closed &&
+      this.#spares.length < this.#options.warm &&
+      this.#live.size < this.#options.maxChildren
+    ) {
+      const spare = this.#spawn();
+      spare.ready().catch(() => this.#retire(spare));
+      this.#spares.push(spare);
+    }
+  }
+
+  #retire(child: SandboxChild): void {
+    child.kill();
+    if (!this.#live.delete(child)) return;
+    this.#recycled++;
+    this.#slots.delete(child.uidSlot);
+    const spare = this.#spares.indexOf(child);
+    if (spare !== -1) this.#spares.splice(spare, 1);
+    if (child.boundTo) {
+      const list = this.#idle.get(child.boundTo);
+      const at = list?.indexOf(child) ?? -1;
+      if (at !== -1) list!.splice(at, 1);
+      if (list && list.length === 0) this.#idle.delete(child.boundTo);
+    }
+  }
+
+  #scheduleReap(): void {
+    if (this.#reaper || this.#closed) return;
+    this.#reaper = setTimeout(() => {
+      this.#reaper = undefined;
+      const now = performance.now();
+      for (const list of this.#idle.values())
+        for (const child of [...list])
+          if (now - child.idleSince >= this.#options.idleMs) this.#retire(child);
+      if ([...this.#idle.values()].some((list) => list.length > 0)) this.#scheduleReap();
+    }, this.#options.idleMs);
+    // Idle children never keep the host process alive.
+    this.#reaper.unref();
+  }
+
+  #evictOne(): void {
+    for (const list of this.#idle.values()) {
+      const victim = list.shift();
+      if (victim) {
+        this.#retire(victim);
+        return;
+      }
+    }
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const resolve of waiters) resolve();
+    if (!this.#closed) this.#refill();
+  }
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,260 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { createFrameReader } from './child/frame-codec.js';
+import type { EgressAnswer, EgressRequest } from './child/proxied-fetch.js';
+import { type Isolation, USERNS_ARGS } from './isolation.js';
+
+export interface ChildSpec {
+  isolation: Isolation;
+  /** Index into the sandbox uid range; each live child has its own. */
+  uidSlot: number;
+  runnerPath: string;
+  heapMb: number;
+  /** Largest frame the host accepts from this child. */
+  maxFrameBytes: number;
+  /** Total memory cap: past it, while the child is loading or serving a call, it is killed. */
+  rssLimitBytes: number;
+  /**
+   * Internal, for tests only: start without the in-child network guard, to prove the namespace
+   * holds on its own. The runtime never sets it.
+   */
+  withoutNetworkGuard?: boolean;
+}
+
+/** What the child reported for a call (still untrusted), or a fault the host observed. */
+export type ChildOutcome =
+  | {
+      kind: 'result';
+      outcome?: unknown;
+      error?: { code: string; message: string };
+      denials: unknown;
+      tainted?: boolean;
+    }
+  | { kind: 'fault'; code: string; message: string };
+
+export interface CallHooks {
+  /** The connector's timeout, as reported in a TIMEOUT message. */
+  timeoutMs: number;
+  /** When the host kills the child: the timeout plus a grace for the child's own abort. */
+  deadlineMs: number;
+  onFetch(request: EgressRequest): Promise<EgressAnswer>;
+  onLog(level: string, message: string, fields: unknown): void;
+}
+
+const PAGE = 4096;
+const WATCH_MS = 20;
+
+/**
+ * One sandbox process: spawned with the permission model, no environment, its own uid and (where
+ * possible) an empty network namespace; spoken to only through JSON frames on fd 3. Every way a
+ * call can end badly (deadline, memory, oversize frame, exit) ends in SIGKILL and a fault.
+ */
+export class SandboxChild {
+  readonly process: ChildProcess;
+  readonly uidSlot: number;
+  calls = 0;
+  /** When the child last went back to the pool (performance.now()). */
+  idleSince = 0;
+  /** The connector integrity and tenant this child is bound to, once loaded. */
+  boundTo: string | undefined;
+  dead = false;
+  #channel: Socket;
+  #waiting: ((frame: Record<string, unknown>) => void) | undefined;
+  #onFault: ((code: string, message: string) => void) | undefined;
+  #stderr = '';
+  #ready: Promise<void>;
+  #hooks: CallHooks | undefined;
+  readonly #rssLimitBytes: number;
+
+  constructor(spec: ChildSpec) {
+    const { isolation } = spec;
+    const nodeArgs = [
+      isolation.permissionFlag,
+      `--allow-fs-read=${spec.runnerPath}`,
+      '--no-addons',
+      '--no-warnings',
+      `--max-old-space-size=${spec.heapMb}`,
+      spec.runnerPath,
+      ...(spec.withoutNetworkGuard ? ['--without-network-guard'] : []),
+    ];
+    const id = isolation.uidBase === null ? null : isolation.uidBase + spec.uidSlot;
+    const stdio: ('ignore' | 'pipe')[] = ['ignore', 'ignore', 'pipe', 'pipe'];
+    // The runner drops to the sandbox uid itself, as its first act: the node binary and the runner
+    // may sit where only root can reach them (a 0700 temp folder), so exec happens as root.
+    if (id !== null) nodeArgs.push(`--sandbox-uid=${id}`);
+    const launch: [string, string[]] =
+      isolation.network !== 'namespace'
+        ? [process.execPath, nodeArgs]
+        : id !== null
+          ? ['unshare', ['-n', '--', process.execPath, ...nodeArgs]]
+          : ['unshare', [...USERNS_ARGS, '--', process.execPath, ...nodeArgs]];
+    this.process = spawn(launch[0], launch[1], { env: {}, cwd: '/', stdio });
+    this.uidSlot = spec.uidSlot;
+    this.#rssLimitBytes = spec.rssLimitBytes;
+    this.#channel = this.process.stdio[3] as Socket;
+    this.process.stderr?.on('data', (chunk: Buffer) => {
+      this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-8192);
+    });
+    const reader = createFrameReader(
+      spec.maxFrameBytes,
+      (text) => this.#onFrame(text),
+      (bytes) =>
+        this.#fault(
+          'OUTPUT_TOO_LARGE',
+          `the sandbox sent a message of more than ${bytes} bytes; the host's cap is ${spec.maxFrameBytes}`,
+        ),
+    );
+    this.#channel.on('data', (chunk: Buffer) => reader.push(chunk));
+    this.#channel.on('error', () => {});
+    this.#ready = new Promise((resolve, reject) => {
+      this.#waiting = () => resolve();
+      this.#onFault = (_code, message) => reject(new Error(message));
+    });
+    this.process.on('error', (error) =>
+      this.#fault('SANDBOX_UNAVAILABLE', `could not start the sandbox: ${error.message}`),
+    );
+    this.process.on('close', (code, signal) => this.#onExit(code, signal));
+  }
+
+  /** Resolves when the child's runner is up and listening. */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /** Hands the child a bundle's source; it checks the integrity itself before importing it. */
+  async load(source: string, integrity: string, deadlineMs: number): Promise<void> {
+    const answer = await this.#request({ t: 'load', id: 0, source, integrity }, deadlineMs);
+    if (answer.kind === 'fault')
+      throw Object.assign(new Error(answer.message), { code: answer.code });
+    if (answer.frame.ok !== true) throw new Error(String(answer.frame.message ?? 'load failed'));
+  }
+
+  async call(frame: Record<string, unknown>, hooks: CallHooks): Promise<ChildOutcome> {
+    this.calls++;
+    this.#hooks = hooks;
+    try {
+      const answer = await this.#request(frame, hooks.deadlineMs, hooks.timeoutMs);
+      if (answer.kind === 'fault') return answer;
+      const f = answer.frame;
+      return {
+        kind: 'result',
+        ...(f.outcome !== undefined ? { outcome: f.outcome } : {}),
+        ...(f.error !== undefined ? { error: f.error as { code: string; message: string } } : {}),
+        denials: f.denials,
+        tainted: f.tainted === true || f.crashed === true,
+      };
+    } finally {
+      this.#hooks = undefined;
+    }
+  }
+
+  /** Resident memory of the child from /proc (0 when it cannot be read). */
+  rssBytes(): number {
+    try {
+      const statm = readFileSync(`/proc/${this.process.pid}/statm`, 'utf8');
+      return Number(statm.split(' ')[1]) * PAGE;
+    } catch {
+      return 0;
+    }
+  }
+
+  kill(): void {
+    if (!this.dead) {
+      this.dead = true;
+      this.process.kill('SIGKILL');
+    }
+  }
+
+  #request(
+    frame: Record<string, unknown>,
+    deadlineMs: number,
+    timeoutMs = deadlineMs,
+  ): Promise<
+    | { kind: 'frame'; frame: Record<string, unknown> }
+    | { kind: 'fault'; code: string; message: string }
+  > {
+    return new Promise((resolve) => {
+      // Memory is watched whenever connector code may run: while it loads and during a call.
+      const watchdog = setInterval(() => {
+        const rss = this.rssBytes();
+        if (rss > this.#rssLimitBytes)
+          this.#fault(
+            'RESOURCE_EXHAUSTED',
+            `the sandbox used ${Math.round(rss / 1048576)} MB, over its ${Math.round(this.#rssLimitBytes / 1048576)} MB memory cap`,
+          );
+      }, WATCH_MS);
+      const timer = setTimeout(
+        () =>
+          this.#fault(
+            'TIMEOUT',
+            `the connector did not finish within ${timeoutMs} ms; the sandbox was killed`,
+          ),
+        deadlineMs,
+      );
+      const done = (value: Parameters<typeof resolve>[0]) => {
+        clearTimeout(timer);
+        clearInterval(watchdog);
+        this.#waiting = undefined;
+        this.#onFault = undefined;
+        resolve(value);
+      };
+      this.#waiting = (f) => done({ kind: 'frame', frame: f });
+      this.#onFault = (code, message) => done({ kind: 'fault', code, message });
+      if (this.dead) {
+        done({ kind: 'fault', code: 'CONNECTOR_CRASHED', message: 'the sandbox is gone' });
+        return;
+      }
+      this.#channel.write(`${JSON.stringify(frame)}\n`);
+    });
+  }
+
+  #onFrame(text: string): void {
+    let frame: Record<string, unknown>;
+    try {
+      frame = JSON.parse(text) as Record<string, unknown>;
+      if (typeof frame !== 'object' || frame === null) throw new Error('not an object');
+    } catch {
+      this.#fault('PROTOCOL_ERROR', 'the sandbox sent a message that is not a JSON object');
+      return;
+    }
+    const hooks = this.#hooks;
+    if (frame.t === 'fetch' && hooks) {
+      const id = frame.id;
+      hooks.onFetch(frame.request as EgressRequest).then(
+        (answer) => {
+          if (!this.dead)
+            this.#channel.write(`${JSON.stringify({ t: 'fetch-result', id, answer })}\n`);
+        },
+        () => {},
+      );
+    } else if (frame.t === 'log' && hooks) {
+      hooks.onLog(String(frame.level), String(frame.message), frame.fields);
+    } else if (frame.t === 'ready' || frame.t === 'loaded' || frame.t === 'result') {
+      this.#waiting?.(frame);
+    }
+  }
+
+  #fault(code: string, message: string): void {
+    const onFault = this.#onFault;
+    this.kill();
+    onFault?.(code, message);
+  }
+
+  #onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    const wasDead = this.dead;
+    this.dead = true;
+    if (wasDead && !this.#onFault) return;
+    const oom = /heap out of memory|Reached heap limit|Allocation failed/i.test(this.#stderr);
+    if (oom)
+      this.#fault(
+        'RESOURCE_EXHAUSTED',
+        'the connector ran out of its heap memory cap; the sandbox was ended',
+      );
+    else
+      this.#fault(
+        'CONNECTOR_CRASHED',
+        `the sandbox exited during the call (${signal ? `signal ${signal}` : `exit code ${code}`})`,
+      );
+  }
+}
