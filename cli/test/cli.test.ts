@@ -205,10 +205,9 @@ describe('jobforge run and verify', () => {
     writeFileSync(join(empty, 'package.json'), '{"type":"module"}');
     writeFileSync(join(empty, 'src', 'index.ts'), 'export const notDefault = 1;\n');
     const noDefault = runCli(['run', empty, '--input', '{}'], { cwd: work });
-    expect(noDefault.status).toBe(2);
-    expect(noDefault.stderr).toMatch(
-      /does not default-export a function.*\[ENTRY_NOT_A_FUNCTION\]/,
-    );
+    // The entry is found, so the sandbox tries to load it: that is a failed run, with evidence.
+    expect(noDefault.status).toBe(1);
+    expect(noDefault.stdout).toMatch(/CONNECTOR_LOAD_FAILED: .*no default-exported function/);
     expectNoStack(noMeta.stderr + noEntry.stderr + noDefault.stderr);
   });
 

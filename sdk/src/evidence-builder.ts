@@ -32,6 +32,8 @@ export interface EvidenceEnd {
   denials?: EvidenceDenial[];
   /** The connector's own evidence, carried as a claim. Dropped (and noted) if it is not JSON. */
   claims?: unknown;
+  /** The output's hash when the runner has already taken it (saves hashing large data twice). */
+  output_hash?: string;
 }
 
 /**
@@ -56,7 +58,7 @@ export class EvidenceBuilder {
   }
 
   buildSuccess(data: unknown, end: EvidenceEnd = {}): EvidenceStatement {
-    return this.#build('success', hashOutput(data), null, end);
+    return this.#build('success', end.output_hash ?? hashOutput(data), null, end);
   }
 
   buildFailure(error: ConnectorError, end: EvidenceEnd = {}): EvidenceStatement {

@@ -2,6 +2,7 @@ import { backoffDelay, sleep } from './backoff.js';
 import { canonicalize } from './canonicalize.js';
 import { isJobForgeError, JobForgeError } from './errors.js';
 import { EvidenceBuilder } from './evidence-builder.js';
+import { sha256Hex } from './hash-output.js';
 import { redactJson, redactSecrets, safeErrorMessage } from './redact.js';
 import { type ResolvedRunParams, type RunConnectorParams, resolveRunParams } from './run-params.js';
 import type { ConnectorError, ConnectorFn, ConnectorOutcome, ConnectorResult } from './types.js';
@@ -72,13 +73,17 @@ export async function runConnector<P, D>(
   const end = { attempts: attempt, claims: redactJson(outcome.claims, resolved.context.secrets) };
   if (outcome.ok) {
     // The caller gets the detached copy that was hashed, so data and output_hash always agree.
-    return { ok: true, data: outcome.data, evidence: builder.buildSuccess(outcome.data, end) };
+    return {
+      ok: true,
+      data: outcome.data,
+      evidence: builder.buildSuccess(outcome.data, { ...end, output_hash: outcome.outputHash }),
+    };
   }
   return { ok: false, error: outcome.error, evidence: builder.buildFailure(outcome.error, end) };
 }
 
 type Settled<D> =
-  | { ok: true; data: D; claims: unknown }
+  | { ok: true; data: D; outputHash: string; claims: unknown }
   | { ok: false; error: ConnectorError; claims: unknown };
 
 function startEvidence<P>(
@@ -191,13 +196,15 @@ function checkOutcome<D>(returned: unknown, secrets: Readonly<Record<string, str
   if (outcome.ok === true) {
     if (!('data' in outcome)) return invalid('ok is true but there is no data');
     try {
-      // Proves the data is JSON now and detaches it from the connector: a getter or a later
-      // mutation cannot make what the caller sees differ from what was hashed.
-      const data = JSON.parse(canonicalize(outcome.data)) as D;
-      return { ok: true, data, claims };
+      // Detach the data from the connector (a getter or a later mutation cannot make what the
+      // caller sees differ from what was hashed), keeping its key order, then prove it is JSON.
+      const data = structuredClone(outcome.data) as D;
+      return { ok: true, data, outputHash: sha256Hex(canonicalize(data)), claims };
     } catch (error) {
+      const reason = error instanceof Error ? error.message.replace('$', 'data') : '';
+      // structuredClone refuses functions and symbols with a DataCloneError.
       return invalid(
-        error instanceof Error ? error.message.replace('$', 'data') : 'data is not JSON',
+        isJobForgeError(error) ? reason : `data is not JSON (${reason || 'cannot be copied'})`,
       );
     }
   }
