@@ -1,0 +1,159 @@
+import { JobForgeError } from '../errors.js';
+import { captureRequest } from './capture-exchange.js';
+import { nullBodyStatus } from './create-recording-fetch.js';
+import { describeExchange } from './describe-exchange.js';
+import { diffRequest, type MatchOptions, type RequestDifference } from './diff-request.js';
+import { findLeak } from './find-leak.js';
+import { decodeBody } from './recorded-body.js';
+import type { RecordedExchange, RecordedRequest, Recording } from './recording-schema.js';
+import { createRedactor, type RedactOptions } from './redact-exchange.js';
+import type { Secrets } from './secret-text.js';
+
+export interface ReplayOptions {
+  /**
+   * The secrets the connector runs with in the test (placeholders in CI). Requests are redacted
+   * with them exactly as the recording was, so `Bearer <placeholder>` matches `[REDACTED]`.
+   */
+  secrets?: Secrets;
+  /** The same redaction the recording was made with. */
+  redact?: RedactOptions;
+  match?: MatchOptions;
+  /** Names the case in messages: `case "lists users"`. */
+  label?: string;
+  /** The fixture file, for messages. */
+  source?: string;
+  /** The command that re-records the case, for hints. */
+  recordHint?: string;
+}
+
+export interface ReplayFetch {
+  /** Pass as `context.fetch`: answers from the recording and never opens a connection. */
+  fetch: typeof fetch;
+  /** Requests that matched no recorded exchange; the fetch also rejected with each. */
+  readonly failures: readonly JobForgeError[];
+  /** Recorded exchanges no request has used yet (1-based numbers). */
+  unused(): number[];
+}
+
+/**
+ * A fetch that answers from a recording. Each request is redacted as the recording was, then
+ * matched by method, URL (query order aside) and body, and by headers except transport ones, to
+ * the first not-yet-used exchange that agrees; `match` ignores fields that change on every run.
+ * An unmatched request rejects with `REPLAY_UNMATCHED`, showing how it differs from the nearest
+ * recorded request, and is kept in `failures` so a test fails even if the connector swallowed it.
+ *
+ * @example
+ * const replay = createReplayFetch(await readRecording(file), { match: { ignoreBodyPaths: ['sent_at'] } });
+ * const result = await runConnector(connector, { input, context: { fetch: replay.fetch } });
+ * expect(replay.failures).toEqual([]);
+ */
+export function createReplayFetch(recording: Recording, options: ReplayOptions = {}): ReplayFetch {
+  const secrets = options.secrets ?? {};
+  const redactor = createRedactor(secrets, options.redact);
+  const who = options.label ? `${options.label}: ` : '';
+  const where = (n: number) => `${options.source ?? 'recording'}#/exchanges/${n - 1}`;
+  const hint = options.recordHint ?? 'record the case again with `jobforge test --record`';
+  const exchanges = recording.exchanges;
+  checkNoLeak(exchanges, secrets, redactor, who, where, hint);
+  const used = new Set<number>();
+  const failures: JobForgeError[] = [];
+  let requests = 0;
+
+  const replayFetch = async (input: string | URL | Request, init?: RequestInit) => {
+    const request = new Request(input, init);
+    request.signal.throwIfAborted();
+    const number = ++requests;
+    const actual = redactor.request(await captureRequest(request));
+    const diffs = exchanges.map((exchange) => diffRequest(exchange.request, actual, options.match));
+    const index = diffs.findIndex((diff, i) => diff.length === 0 && !used.has(i));
+    if (index !== -1) {
+      used.add(index);
+      return replayResponse(exchanges[index] as RecordedExchange, request.url);
+    }
+    const error = unmatched(number, actual, exchanges, diffs, used, { who, where, hint });
+    failures.push(error);
+    throw error;
+  };
+
+  return {
+    fetch: replayFetch as typeof fetch,
+    failures,
+    unused: () => exchanges.flatMap((_, i) => (used.has(i) ? [] : [i + 1])),
+  };
+}
+
+function replayResponse(exchange: RecordedExchange, url: string): Response {
+  const { status, headers, body } = exchange.response;
+  const bytes = nullBodyStatus(status) ? undefined : decodeBody(body);
+  const response = new Response(bytes ?? null, { status, headers });
+  Object.defineProperty(response, 'url', { value: url });
+  return response;
+}
+
+function unmatched(
+  number: number,
+  actual: RecordedRequest,
+  exchanges: readonly RecordedExchange[],
+  diffs: RequestDifference[][],
+  used: Set<number>,
+  text: { who: string; where: (n: number) => string; hint: string },
+): JobForgeError {
+  const request = `request #${number} (${actual.method} ${actual.url})`;
+  if (exchanges.length === 0) {
+    return new JobForgeError(
+      'REPLAY_UNMATCHED',
+      `${text.who}${request} has no recorded exchange: the recording is empty`,
+      { where: text.where(1), hint: text.hint },
+    );
+  }
+  // Nearest: fewest differences, a different method or path counting as many.
+  const cost = (diff: RequestDifference[]) =>
+    diff.reduce((sum, d) => sum + (d.field === 'method' || d.field === 'url.path' ? 10 : 1), 0);
+  let nearest = 0;
+  diffs.forEach((diff, i) => {
+    if (cost(diff) < cost(diffs[nearest] as RequestDifference[])) nearest = i;
+  });
+  const nearestDiff = diffs[nearest] as RequestDifference[];
+  const recorded = describeExchange(nearest + 1, (exchanges[nearest] as RecordedExchange).request);
+  if (nearestDiff.length === 0 && used.has(nearest)) {
+    return new JobForgeError(
+      'REPLAY_UNMATCHED',
+      `${text.who}${request} matches only ${recorded}, which an earlier request already used: the connector made more requests than were recorded`,
+      { where: text.where(nearest + 1), hint: text.hint },
+    );
+  }
+  const lines = nearestDiff.map(
+    (d) => `    ${d.field}:\n      - recorded ${d.recorded}\n      + request  ${d.actual}`,
+  );
+  return new JobForgeError(
+    'REPLAY_UNMATCHED',
+    `${text.who}${request} matches no recorded exchange; the nearest is ${recorded}, which differs in:\n${lines.join('\n')}`,
+    {
+      where: text.where(nearest + 1),
+      hint: `if the connector changed on purpose, ${text.hint}; if a field changes on every run, ignore it in the case's match options (ignoreHeaders, ignoreQuery, ignoreBodyPaths)`,
+    },
+  );
+}
+
+/** A hand-edited or foreign fixture may hold a credential; replaying it would spread it further. */
+function checkNoLeak(
+  exchanges: readonly RecordedExchange[],
+  secrets: Secrets,
+  redactor: ReturnType<typeof createRedactor>,
+  who: string,
+  where: (n: number) => string,
+  hint: string,
+): void {
+  exchanges.forEach((exchange, i) => {
+    const leak = findLeak(exchange, secrets, redactor);
+    if (!leak) return;
+    throw new JobForgeError(
+      'RECORDING_LEAKS_SECRET',
+      `${who}${describeExchange(i + 1, exchange.request)} holds ${leak.secret === 'credential header' ? 'an unredacted credential' : `the value of secret ${leak.secret}`} in ${leak.where}`,
+      {
+        where: where(i + 1),
+        hint: `remove it from the fixture (replace the value with "[REDACTED]") and rotate the credential if the file was ever shared, or ${hint}`,
+      },
+    );
+  });
+}
