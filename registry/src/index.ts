@@ -7,10 +7,19 @@ export { generateTypes } from './generate-types.js';
 export type { GoldenCases } from './generated/golden.js';
 export type { ConnectorMetadata } from './generated/metadata.js';
 export { type GoldenServer, startGoldenServer } from './golden/golden-server.js';
+export {
+  GOLDEN_SERVER_ALIAS,
+  type HttpMode,
+  type HttpSessionsOptions,
+  httpSessions,
+  RECORDINGS_DIR,
+  recordingPaths,
+} from './golden/http-sessions.js';
 export { hasPath, matchSubset } from './golden/match-subset.js';
 export {
   type GoldenCase,
   type GoldenCaseResult,
+  type GoldenRunSession,
   type RunGoldenOptions,
   runGoldenCases,
 } from './golden/run-golden-cases.js';

@@ -5,6 +5,8 @@ import {
   GOLDEN_FILE,
   type GoldenCaseResult,
   type GoldenCases,
+  type HttpMode,
+  httpSessions,
   runGoldenCases,
   startGoldenServer,
   validateConnectors,
@@ -25,9 +27,14 @@ export interface ConnectorTestReport {
  * Tests connector folders: validates each one with its entry loaded (so the zod inputSchema is
  * compared with input_schema), then runs its golden cases against a golden HTTP server on 127.0.0.1.
  */
-export async function testConnectors(paths: string[]): Promise<ConnectorTestReport[]> {
+export async function testConnectors(
+  paths: string[],
+  options: { http?: HttpMode } = {},
+): Promise<ConnectorTestReport[]> {
+  const mode = options.http ?? 'replay';
   const validation = await validateConnectors(paths, { loadEntries: true, against: false });
-  const server = await startGoldenServer();
+  // Replay needs no server: nothing is contacted at all.
+  const server = mode === 'replay' ? undefined : await startGoldenServer();
   const reports: ConnectorTestReport[] = [];
   try {
     for (const connector of validation.connectors) {
@@ -58,12 +65,18 @@ export async function testConnectors(paths: string[]): Promise<ConnectorTestRepo
       }
       const loaded = await loadConnectorDir(connector.dir);
       report.cases = await runGoldenCases(loaded.fn, loaded.metadata, golden.cases, {
-        serverUrl: server.url,
+        session: httpSessions({
+          mode,
+          dir: connector.dir,
+          cases: golden.cases,
+          liveServerUrl: server?.url,
+          env: process.env,
+        }),
       });
       report.ok = report.cases.every((c) => c.ok);
     }
   } finally {
-    await server.close();
+    await server?.close();
   }
   // A path with nothing to test is a failure, not a silent pass.
   for (const d of validation.diagnostics)

@@ -1,4 +1,5 @@
 import { JobForgeError } from '../errors.js';
+import { type Aliases, aliasRequest, aliasResponse } from './alias-exchange.js';
 import { captureRequest, captureResponse } from './capture-exchange.js';
 import { describeExchange } from './describe-exchange.js';
 import { findLeak } from './find-leak.js';
@@ -16,6 +17,8 @@ export interface RecordingOptions {
   redact?: RedactOptions;
   /** Names the case in messages: `case "lists users"`. */
   label?: string;
+  /** Run-specific strings (a local server's address) kept under a stable name. */
+  aliases?: Aliases;
 }
 
 export interface RecordingFetch {
@@ -57,7 +60,10 @@ export function createRecordingFetch(
     const response = await realFetch(request);
     const { recorded: recordedResponse, bytes } = await captureResponse(response);
     // Redact first: nothing unredacted outlives this function.
-    const exchange = redactor.exchange({ request: recordedRequest, response: recordedResponse });
+    const exchange = redactor.exchange({
+      request: aliasRequest(recordedRequest, options.aliases, 'toName'),
+      response: aliasResponse(recordedResponse, options.aliases, 'toName'),
+    });
     const leak = findLeak(exchange, secrets, redactor);
     if (leak) {
       refused.push(

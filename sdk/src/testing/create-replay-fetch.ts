@@ -1,11 +1,17 @@
 import { JobForgeError } from '../errors.js';
+import { type Aliases, aliasRequest, aliasResponse } from './alias-exchange.js';
 import { captureRequest } from './capture-exchange.js';
 import { nullBodyStatus } from './create-recording-fetch.js';
 import { describeExchange } from './describe-exchange.js';
 import { diffRequest, type MatchOptions, type RequestDifference } from './diff-request.js';
 import { findLeak } from './find-leak.js';
 import { decodeBody } from './recorded-body.js';
-import type { RecordedExchange, RecordedRequest, Recording } from './recording-schema.js';
+import type {
+  RecordedExchange,
+  RecordedRequest,
+  RecordedResponse,
+  Recording,
+} from './recording-schema.js';
 import { createRedactor, type RedactOptions } from './redact-exchange.js';
 import type { Secrets } from './secret-text.js';
 
@@ -24,6 +30,8 @@ export interface ReplayOptions {
   source?: string;
   /** The command that re-records the case, for hints. */
   recordHint?: string;
+  /** The same names the recording was made with, bound to this run's actual values. */
+  aliases?: Aliases;
 }
 
 export interface ReplayFetch {
@@ -63,12 +71,14 @@ export function createReplayFetch(recording: Recording, options: ReplayOptions =
     const request = new Request(input, init);
     request.signal.throwIfAborted();
     const number = ++requests;
-    const actual = redactor.request(await captureRequest(request));
+    const captured = aliasRequest(await captureRequest(request), options.aliases, 'toName');
+    const actual = redactor.request(captured);
     const diffs = exchanges.map((exchange) => diffRequest(exchange.request, actual, options.match));
     const index = diffs.findIndex((diff, i) => diff.length === 0 && !used.has(i));
     if (index !== -1) {
       used.add(index);
-      return replayResponse(exchanges[index] as RecordedExchange, request.url);
+      const { response } = exchanges[index] as RecordedExchange;
+      return replayResponse(aliasResponse(response, options.aliases, 'toActual'), request.url);
     }
     const error = unmatched(number, actual, exchanges, diffs, used, { who, where, hint });
     failures.push(error);
@@ -82,8 +92,8 @@ export function createReplayFetch(recording: Recording, options: ReplayOptions =
   };
 }
 
-function replayResponse(exchange: RecordedExchange, url: string): Response {
-  const { status, headers, body } = exchange.response;
+function replayResponse(recorded: RecordedResponse, url: string): Response {
+  const { status, headers, body } = recorded;
   const bytes = nullBodyStatus(status) ? undefined : decodeBody(body);
   const response = new Response(bytes ?? null, { status, headers });
   Object.defineProperty(response, 'url', { value: url });

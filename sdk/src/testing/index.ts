@@ -1,3 +1,4 @@
+export type { Aliases } from './alias-exchange.js';
 export {
   createRecordingFetch,
   type RecordingFetch,
