@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { JobForgeError } from '@jobforge/sdk';
 import yargs from 'yargs';
+import { createCommand } from './commands/create.js';
 import { demoCommand } from './commands/demo.js';
 import { hashCommand } from './commands/hash.js';
 import { keysCommand } from './commands/keys.js';
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(demoCommand as never)
     .command(validateCommand as never)
     .command(testCommand as never)
+    .command(createCommand as never)
     .demandCommand(1, 'name a command; `jobforge --help` lists them')
     .strict()
     .recommendCommands()

@@ -32,6 +32,13 @@ export {
 } from './parse-json-positions.js';
 export { DEFAULT_INDEX_DIR, type PublishedIndex, readPublishedIndex } from './published-index.js';
 export {
+  AUTH_CHOICES,
+  type AuthChoice,
+  checkScaffoldAnswers,
+  type ScaffoldAnswers,
+} from './scaffold/scaffold-answers.js';
+export { type ScaffoldResult, scaffoldConnector } from './scaffold/scaffold-connector.js';
+export {
   type ValidatedConnector,
   type ValidateOptions,
   type ValidationResult,
