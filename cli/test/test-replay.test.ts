@@ -17,6 +17,8 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'jobforge-replay-cli-'));
   dir = join(work, 'ping');
   cpSync(FIXTURE, dir, { recursive: true });
+  // The fixture ships its recordings; this copy starts without them.
+  rmSync(join(dir, 'test/fixtures'), { recursive: true });
   recording = join(dir, 'test/fixtures/recordings/sends-a-query.json');
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -33,7 +35,10 @@ describe('jobforge test: record and replay', () => {
 
   it('--record runs the cases live once and writes one redacted fixture per case', () => {
     const run = jobforge(['test', dir, '--record']);
-    expect(run.stdout).toContain('1 connector: 2 passed, 0 failed');
+    expect(run.stdout).toContain('1 connector: 4 passed, 0 failed');
+    expect(run.stdout).toContain(
+      'contract: retries follow failure_modes (case "sends a query": 503 → UPSTREAM_UNAVAILABLE, retried; 429 → UPSTREAM_UNAVAILABLE, retried; 400 → UPSTREAM_REJECTED, not retried)',
+    );
     expect(run.code).toBe(0);
     const text = readFileSync(recording, 'utf8');
     expect(text).not.toContain(TOKEN);
@@ -49,7 +54,12 @@ describe('jobforge test: record and replay', () => {
     const run = jobforge(['test', dir, '--json']);
     expect(run.code).toBe(0);
     const body = JSON.parse(run.stdout);
-    expect(body.connectors[0].cases.map((c: { ok: boolean }) => c.ok)).toEqual([true, true]);
+    expect(body.connectors[0].cases.map((c: { ok: boolean }) => c.ok)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('a recording whose URL no longer matches fails with the diff, the exchange and the fix', () => {
@@ -90,7 +100,7 @@ describe('jobforge test: record and replay', () => {
   it('--live bypasses the recordings and writes nothing; --record and --live together is a usage error', () => {
     rmSync(recording);
     const live = jobforge(['test', dir, '--live']);
-    expect(live.stdout).toContain('2 passed, 0 failed');
+    expect(live.stdout).toContain('4 passed, 0 failed');
     expect(() => readFileSync(recording)).toThrow();
     const both = jobforge(['test', dir, '--record', '--live']);
     expect(both.code).toBe(2);

@@ -1,4 +1,14 @@
 export { analyzeEntries, type EntryFacts } from './analyze-entries.js';
+export { checkInputContract, type InputContractResult } from './contract/input-contract.js';
+export { type GeneratedInput, generateInvalidInputs } from './contract/invalid-inputs.js';
+export {
+  type ContractManifest,
+  checkErrorAgainstManifest,
+  checkOutcomeAgainstManifest,
+  STANDARD_ERROR_CODES,
+} from './contract/manifest-contract.js';
+export { checkRetryContract, RETRY_PROBES } from './contract/retry-contract.js';
+export { type ContractSubject, runContractChecks } from './contract/run-contract-checks.js';
 export { type Diagnostic, toPointer } from './diagnostic.js';
 export { DIAGNOSTIC_CODES, type DiagnosticCode, type Severity } from './diagnostic-codes.js';
 export { type ConnectorFolder, discoverConnectors } from './discover-connectors.js';

@@ -1,12 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
+  type ContractManifest,
+  checkOutcomeAgainstManifest,
   type Diagnostic,
   GOLDEN_FILE,
   type GoldenCaseResult,
   type GoldenCases,
   type HttpMode,
   httpSessions,
+  runContractChecks,
   runGoldenCases,
   startGoldenServer,
   validateConnectors,
@@ -64,6 +68,8 @@ export async function testConnectors(
         continue;
       }
       const loaded = await loadConnectorDir(connector.dir);
+      // validateConnectors has checked the metadata against the schema above.
+      const manifest = loaded.metadata as typeof loaded.metadata & ContractManifest;
       report.cases = await runGoldenCases(loaded.fn, loaded.metadata, golden.cases, {
         session: httpSessions({
           mode,
@@ -71,8 +77,18 @@ export async function testConnectors(
           cases: golden.cases,
           liveServerUrl: server?.url,
           env: process.env,
+          onRun: (_golden, run) => checkOutcomeAgainstManifest(manifest, run),
         }),
       });
+      report.cases.push(
+        ...(await runContractChecks({
+          fn: loaded.fn,
+          exports: await import(pathToFileURL(resolve(loaded.dir, loaded.metadata.entry)).href),
+          metadata: manifest,
+          dir: connector.dir,
+          cases: golden.cases,
+        })),
+      );
       report.ok = report.cases.every((c) => c.ok);
     }
   } finally {

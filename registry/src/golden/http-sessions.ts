@@ -24,7 +24,7 @@ export const RECORDINGS_DIR = 'test/fixtures/recordings';
 export const GOLDEN_SERVER_ALIAS = 'http://golden-server.test';
 
 /** The address `{{golden_server}}` takes during replay: the discard port, refused if ever dialled. */
-const REPLAY_SERVER = 'http://127.0.0.1:9';
+export const REPLAY_SERVER = 'http://127.0.0.1:9';
 
 export interface HttpSessionsOptions {
   mode: HttpMode;
@@ -52,8 +52,13 @@ export function httpSessions(
     const path = paths.get(golden.name) as string;
     const label = `case "${golden.name}"`;
     const http = golden.http ?? {};
+    // Failures of the recording or replay explain the run's result; the manifest checks do not.
     const finishWith = (extra: string[]) => (result: Parameters<GoldenRunSession['finish']>[0]) =>
-      Promise.resolve([...extra, ...(options.onRun?.(golden, result) ?? [])]);
+      Promise.resolve(
+        extra.length > 0
+          ? { failures: extra, replacesCheck: true }
+          : { failures: options.onRun?.(golden, result) ?? [] },
+      );
     if (options.mode !== 'replay' && repeat === 0) {
       const serverUrl = options.liveServerUrl?.(run);
       const secrets = liveSecrets(golden.secrets ?? {}, options.env ?? {});
