@@ -33,6 +33,7 @@ export {
   type RunGoldenOptions,
   runGoldenCases,
 } from './golden/run-golden-cases.js';
+export { runGoldenFile } from './golden/run-golden-file.js';
 export { lineColumn } from './line-column.js';
 export { GOLDEN_SCHEMA, METADATA_SCHEMA } from './metadata-schema.js';
 export {

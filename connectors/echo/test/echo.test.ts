@@ -1,20 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type GoldenCases, runGoldenCases } from '@jobforge/registry';
+import { runGoldenFile } from '@jobforge/registry';
 import { runConnector } from '@jobforge/sdk';
 import { describe, expect, it } from 'vitest';
 import echo from '../src/index.js';
 
-const metadata = JSON.parse(readFileSync(join(import.meta.dirname, '../metadata.json'), 'utf8'));
-const golden = JSON.parse(
-  readFileSync(join(import.meta.dirname, 'golden.json'), 'utf8'),
-) as GoldenCases;
-
 describe('echo', () => {
   it('passes its golden cases', async () => {
-    const results = await runGoldenCases(echo, metadata, golden.cases);
+    const results = await runGoldenFile(echo, join(import.meta.dirname, '..'));
     expect(results.filter((r) => !r.ok)).toEqual([]);
-    expect(results).toHaveLength(golden.cases.length);
+    expect(results.length).toBeGreaterThan(3);
   });
 
   it('records whether it transformed the message as a claim in the evidence', async () => {

@@ -12,6 +12,7 @@ export interface GoldenServer {
  * A small real HTTP server on 127.0.0.1 that golden cases of network connectors call through
  * `{{golden_server}}`. Routes (after the run prefix):
  * - `/echo`: 200 with `{ method, path, query, headers, body }` of the request;
+ * - `/json?value=<url-encoded JSON>`: 200 with that JSON;
  * - `/status/<code>`: that status, with `Retry-After` when `?retry_after=` is given;
  * - `/flaky/<name>?fail=N&code=503&retry_after=S`: the first N calls fail, then 200 `{ calls }`;
  * - `/webhook?secret=whsec_…`: 200 when the Standard Webhooks signature verifies, else 401.
@@ -65,6 +66,13 @@ function respond(
       headers,
       body,
     });
+  }
+  if (route === 'json') {
+    try {
+      return json(200, JSON.parse(url.searchParams.get('value') ?? 'null'));
+    } catch {
+      return json(400, { error: 'value is not JSON' });
+    }
   }
   if (route === 'status') {
     const status = Number(arg);
