@@ -106,3 +106,21 @@ describe('jobforge test: record and replay', () => {
     expect(both.code).toBe(2);
   });
 });
+
+describe('the reference connectors', () => {
+  it('pass their golden cases and contract checks from recordings alone (replay never starts a server)', () => {
+    const run = jobforge(['test', 'connectors', '--json']);
+    const body = JSON.parse(run.stdout) as {
+      ok: boolean;
+      connectors: { id: string; cases: { name: string; ok: boolean }[] }[];
+    };
+    expect(body.connectors.flatMap((c) => c.cases.filter((x) => !x.ok))).toEqual([]);
+    expect(run.code).toBe(0);
+    const retry = (id: string) =>
+      body.connectors
+        .find((c) => c.id === id)
+        ?.cases.find((c) => c.name.startsWith('contract: retries'))?.name;
+    expect(retry('webhook-deliver')).toContain('503 → UPSTREAM_ERROR, retried');
+    expect(retry('webhook-deliver')).toContain('400 → DELIVERY_REJECTED, not retried');
+  });
+});

@@ -1,6 +1,6 @@
 import type { ConnectorFn } from '@jobforge/sdk';
 import { readRecording } from '@jobforge/sdk/testing';
-import { recordingPaths } from '../golden/http-sessions.js';
+import { REPLAY_SERVER, recordingPaths } from '../golden/http-sessions.js';
 import type { GoldenCase, GoldenCaseResult } from '../golden/run-golden-cases.js';
 import { checkInputContract, isZodLike } from './input-contract.js';
 import type { ContractManifest } from './manifest-contract.js';
@@ -44,7 +44,10 @@ async function inputCheck({
   const result = checkInputContract(
     schema as Record<string, unknown>,
     exports.inputSchema,
-    cases.map((c) => c.input),
+    // A golden input names the golden server by placeholder; any URL stands in for it here.
+    cases.map((c) =>
+      JSON.parse(JSON.stringify(c.input ?? null).replaceAll('{{golden_server}}', REPLAY_SERVER)),
+    ),
   );
   if (result.skipped) return skipped(name, result.skipped);
   return {

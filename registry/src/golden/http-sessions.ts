@@ -129,10 +129,12 @@ export function httpSessions(
             `${label}: the connector made a request${first ? ` (${first})` : ''}, but there is no recording ${source}\n      fix: record it with \`jobforge test --record ${shown(options.dir)}\` (it needs the live service once)`,
           ];
         }
-        for (const n of replayer.unused())
-          extra.push(
-            `${label}: exchange #${n} of ${source} was never requested (the connector now makes fewer requests)\n      fix: ${recordHint}`,
-          );
+        // An unmatched request leaves its exchange unused: saying so twice would only confuse.
+        if (extra.length === 0)
+          for (const n of replayer.unused())
+            extra.push(
+              `${label}: exchange #${n} of ${source} was never requested (the connector now makes fewer requests)\n      fix: ${recordHint}`,
+            );
         return finishWith(extra)(result);
       },
     };
@@ -191,8 +193,10 @@ function refuseAll(error: Error): typeof fetch {
   }) as unknown as typeof fetch;
 }
 
+/** A message and its fix, the diff lines indented under the runner's failure line. */
 function explain(error: Error & { hint?: string }): string {
-  return `${error.message}${error.hint ? `\n      fix: ${error.hint}` : ''}`;
+  const message = error.message.replaceAll('\n', '\n  ');
+  return `${message}${error.hint ? `\n      fix: ${error.hint}` : ''}`;
 }
 
 function shown(dir: string): string {

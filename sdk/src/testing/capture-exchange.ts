@@ -2,22 +2,15 @@ import { encodeBody } from './recorded-body.js';
 import type { RecordedRequest, RecordedResponse } from './recording-schema.js';
 
 /**
- * Headers that describe the transport rather than the exchange: fetch has already decoded the body
- * (so `content-encoding` would lie on replay), lengths are recomputed, and `date` only adds noise to
- * a reviewed fixture.
+ * fetch has already decoded the body, so on replay `content-encoding` would lie; every other header
+ * is kept as the connector saw it (a replay sets `content-length` to the bytes it serves).
  */
-const TRANSPORT_HEADERS = new Set([
-  'connection',
-  'content-encoding',
-  'content-length',
-  'date',
-  'keep-alive',
-  'transfer-encoding',
-]);
+const FRAMING_HEADERS = new Set(['content-encoding']);
 
 /** Reads what a connector asked for, leaving `request` itself unread so it can still be sent. */
 export async function captureRequest(request: Request): Promise<RecordedRequest> {
   const headers = headersRecord(request.headers);
+  delete headers['content-length'];
   const bytes = request.body ? new Uint8Array(await request.clone().arrayBuffer()) : undefined;
   const body = bytes ? encodeBody(bytes, headers['content-type']) : undefined;
   return {
@@ -34,6 +27,7 @@ export async function captureResponse(
 ): Promise<{ recorded: RecordedResponse; bytes: Uint8Array }> {
   const bytes = new Uint8Array(await response.arrayBuffer());
   const headers = headersRecord(response.headers);
+  if (response.headers.has('content-encoding')) delete headers['content-length'];
   const body = encodeBody(bytes, headers['content-type']);
   return { recorded: { status: response.status, headers, ...(body ? { body } : {}) }, bytes };
 }
@@ -41,7 +35,7 @@ export async function captureResponse(
 function headersRecord(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of headers) {
-    if (TRANSPORT_HEADERS.has(name)) continue;
+    if (FRAMING_HEADERS.has(name)) continue;
     // Headers yields each set-cookie on its own; every other name arrives already combined.
     out[name] = name in out ? `${out[name]}, ${value}` : value;
   }

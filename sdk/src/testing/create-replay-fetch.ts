@@ -95,7 +95,12 @@ export function createReplayFetch(recording: Recording, options: ReplayOptions =
 function replayResponse(recorded: RecordedResponse, url: string): Response {
   const { status, headers, body } = recorded;
   const bytes = nullBodyStatus(status) ? undefined : decodeBody(body);
-  const response = new Response(bytes ?? null, { status, headers });
+  // A JSON body is served re-serialized, so its length is what it is now, not what was recorded.
+  const sent =
+    'content-length' in headers
+      ? { ...headers, 'content-length': String(bytes?.byteLength ?? 0) }
+      : headers;
+  const response = new Response(bytes ?? null, { status, headers: sent });
   Object.defineProperty(response, 'url', { value: url });
   return response;
 }
