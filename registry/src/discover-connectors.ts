@@ -83,12 +83,13 @@ export async function discoverConnectors(
       if ((error as NodeJS.ErrnoException).code === 'ELOOP') loop(path);
       return; // a dangling link is not a connector; nothing to report
     }
-    if (basename(path) === 'metadata.json') return add(path, true);
-    if (!target.isDirectory()) return;
-    const real = safeRealpath(path);
-    const parent = safeRealpath(dirname(path));
-    if (parent === real || parent.startsWith(`${real}${sep}`)) return loop(path);
-    walk(path, true);
+    if (basename(path) === 'metadata.json') add(path, true);
+    else if (target.isDirectory()) {
+      const real = safeRealpath(path);
+      const parent = safeRealpath(dirname(path));
+      if (parent === real || parent.startsWith(`${real}${sep}`)) loop(path);
+      else walk(path, true);
+    }
   };
 
   for (const given of paths) {
