@@ -34,7 +34,7 @@ describe('jobforge test', () => {
       ],
       'contract: input_schema rejects what the zod inputSchema rejects (skipped: the entry exports no zod inputSchema)':
         [],
-      'contract: retries follow failure_modes (skipped: no succeeding case has a recorded HTTP exchange)':
+      'contract: retries follow failure_modes (skipped: no passing case without expected_error has a recorded HTTP exchange)':
         [],
     });
   });

@@ -87,6 +87,7 @@ export async function testConnectors(
           metadata: manifest,
           dir: connector.dir,
           cases: golden.cases,
+          passed: new Set(report.cases.filter((c) => c.ok).map((c) => c.name)),
         })),
       );
       report.ok = report.cases.every((c) => c.ok);

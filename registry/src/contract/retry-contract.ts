@@ -103,7 +103,7 @@ export async function checkRetryContract(
     );
     const status = response.status;
     for (const unmatched of replayer.failures)
-      failures.push(`contract: on a ${status}: ${unmatched.message}`);
+      failures.push(`contract: on a ${status}: ${unmatched.message.replaceAll('\n', '\n  ')}`);
     const outcome = attempts[0];
     if (!outcome || 'threw' in outcome) {
       summary.push(`${status} → the connector threw`);

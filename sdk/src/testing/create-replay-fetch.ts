@@ -63,6 +63,7 @@ export function createReplayFetch(recording: Recording, options: ReplayOptions =
   const hint = options.recordHint ?? 'record the case again with `jobforge test --record`';
   const exchanges = recording.exchanges;
   checkNoLeak(exchanges, secrets, redactor, who, where, hint);
+  const keys = exchanges.map((exchange) => routeKey(exchange.request));
   const used = new Set<number>();
   const failures: JobForgeError[] = [];
   let requests = 0;
@@ -73,13 +74,20 @@ export function createReplayFetch(recording: Recording, options: ReplayOptions =
     const number = ++requests;
     const captured = aliasRequest(await captureRequest(request), options.aliases, 'toName');
     const actual = redactor.request(captured);
-    const diffs = exchanges.map((exchange) => diffRequest(exchange.request, actual, options.match));
-    const index = diffs.findIndex((diff, i) => diff.length === 0 && !used.has(i));
+    // Cheap test first: only an unused exchange with the same method and path can match.
+    const key = routeKey(actual);
+    const index = exchanges.findIndex(
+      (exchange, i) =>
+        !used.has(i) &&
+        keys[i] === key &&
+        diffRequest(exchange.request, actual, options.match).length === 0,
+    );
     if (index !== -1) {
       used.add(index);
       const { response } = exchanges[index] as RecordedExchange;
       return replayResponse(aliasResponse(response, options.aliases, 'toActual'), request.url);
     }
+    const diffs = exchanges.map((exchange) => diffRequest(exchange.request, actual, options.match));
     const error = unmatched(number, actual, exchanges, diffs, used, { who, where, hint });
     failures.push(error);
     throw error;
@@ -90,6 +98,11 @@ export function createReplayFetch(recording: Recording, options: ReplayOptions =
     failures,
     unused: () => exchanges.flatMap((_, i) => (used.has(i) ? [] : [i + 1])),
   };
+}
+
+/** Method and URL without query or fragment: what every match must share. */
+function routeKey(request: RecordedRequest): string {
+  return `${request.method} ${request.url.split(/[?#]/, 1)[0]}`;
 }
 
 function replayResponse(recorded: RecordedResponse, url: string): Response {
