@@ -72,7 +72,7 @@ describe('jobforge test: record and replay', () => {
         'case "sends a query": request #1 (POST http://golden-server.test/echo?q=hello%20world) matches no recorded exchange; the nearest is exchange #1',
       );
       expect(run.stdout).toContain(
-        'url.path:\n      - recorded http://golden-server.test/v2/echo\n      + request  http://golden-server.test/echo',
+        '      url.path:\n        - recorded http://golden-server.test/v2/echo\n        + request  http://golden-server.test/echo',
       );
       expect(run.stdout).toMatch(/fix: if the connector changed on purpose, record the case again/);
     } finally {

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ConnectorFn,
@@ -167,6 +168,27 @@ describe('record and replay through context.fetch', () => {
     const message = replayer.failures[0]?.message ?? '';
     expect(message).toContain('headers.x-nonce:');
     expect(message).toContain('body.sent_at:');
+  });
+
+  it('keeps a compressed body decoded, without the content-encoding that would lie on replay', async () => {
+    const zipped = await startLocalServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync(JSON.stringify({ items: [{ name: 'zipped' }] })));
+    });
+    try {
+      const recorder = createRecordingFetch(fetch);
+      const live = await recorder.fetch(`${zipped.origin}/v1/z`);
+      expect(await live.json()).toEqual({ items: [{ name: 'zipped' }] });
+      const recording = recorder.recording();
+      expect(recording.exchanges[0]?.response.body).toEqual({
+        json: { items: [{ name: 'zipped' }] },
+      });
+      expect(recording.exchanges[0]?.response.headers).not.toHaveProperty('content-encoding');
+      const replayed = await createReplayFetch(recording).fetch(`${zipped.origin}/v1/z`);
+      expect(await replayed.json()).toEqual({ items: [{ name: 'zipped' }] });
+    } finally {
+      await zipped.close();
+    }
   });
 
   it('answers repeated requests in recorded order, and refuses one more than was recorded', async () => {
