@@ -68,7 +68,8 @@ export async function discoverConnectors(
       const path = join(root, entry.path);
       if (entry.dirent.isSymbolicLink()) followLink(path);
       else {
-        if (entry.dirent.isFile()) files.add(path);
+        // Files reached through a link are not recorded: rules then check where they really are.
+        if (entry.dirent.isFile() && !viaLink) files.add(path);
         if (entry.name === 'metadata.json') add(path, viaLink);
       }
     }

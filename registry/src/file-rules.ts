@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ConnectorCheck } from './connector-check.js';
 import type { Finding } from './diagnostic.js';
@@ -69,6 +69,14 @@ export function fileFindings(
       file: folder.file,
       pointer: '/entry',
     });
+  else if (entry && !known.has(entry) && !insideRealFolder(entry, folder.dir))
+    // Not seen as a plain file by the walk: a link (or a linked folder) may lead outside.
+    findings.push({
+      code: 'ENTRY_OUTSIDE_FOLDER',
+      message: `entry "${String(meta.entry)}" resolves through a symbolic link to ${realpathSync(entry)}, outside the connector folder; the registry bundles only what is inside it: move the module into the folder`,
+      file: folder.file,
+      pointer: '/entry',
+    });
   return findings;
 }
 
@@ -114,6 +122,15 @@ function duplicateNames(value: unknown, where: string, file: string): Finding[] 
     names.add(c.name);
   }
   return [];
+}
+
+function insideRealFolder(path: string, dir: string): boolean {
+  try {
+    const inside = relative(realpathSync(dir), realpathSync(path));
+    return inside !== '' && !inside.startsWith(`..${sep}`) && resolve(inside) !== inside;
+  } catch {
+    return true; // vanished meanwhile: nothing to say about where it points
+  }
 }
 
 function statIsFile(path: string): boolean {

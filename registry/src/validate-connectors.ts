@@ -140,7 +140,11 @@ export async function validateConnectors(
   // Files beside metadata, then one batched analysis of every entry that exists.
   for (const c of checks) c.findings.push(...fileFindings(c.check, c.entry, knownFiles));
   const entries = checks
-    .filter((c) => c.entry && !c.findings.some((f) => f.code === 'ENTRY_NOT_FOUND'))
+    .filter(
+      (c) =>
+        c.entry &&
+        !c.findings.some((f) => f.code === 'ENTRY_NOT_FOUND' || f.code === 'ENTRY_OUTSIDE_FOLDER'),
+    )
     .map((c) => c.entry!);
   const facts = await analyzeEntries(entries);
   for (const c of checks) {
