@@ -20,8 +20,31 @@ export function formatRecording(recording: Recording, path?: string): string {
   const $schema = path
     ? relative(dirname(path), RECORDING_SCHEMA_PATH).split(sep).join('/')
     : recording.$schema;
-  const ordered = JSON.parse(canonicalize({ ...recording, $schema })) as unknown;
-  return `${JSON.stringify(ordered, null, 2)}\n`;
+  const document = { ...recording, $schema };
+  canonicalize(document); // proves it is JSON, naming the path of anything that is not
+  return `${pretty(document, '')}\n`;
+}
+
+/**
+ * JSON.stringify(value, null, 2) with object keys in RFC 8785 order. Printed directly rather than
+ * re-parsed from canonical text: V8's JSON.parse on Node 24 can mis-decode escaped keys.
+ */
+function pretty(value: unknown, indent: string): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((item) => inner + pretty(item, inner)).join(',\n')}\n${indent}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record)
+    .filter((key) => record[key] !== undefined)
+    .sort();
+  if (keys.length === 0) return '{}';
+  const members = keys.map(
+    (key) => `${inner}${JSON.stringify(key)}: ${pretty(record[key], inner)}`,
+  );
+  return `{\n${members.join(',\n')}\n${indent}}`;
 }
 
 /** Writes a fixture atomically: readers see the old recording or the new one, never half. */
