@@ -1,3 +1,5 @@
+import { JobForgeError } from '../errors.js';
+
 /**
  * A name to match: a string matches that name exactly, ignoring case; a RegExp, or a string
  * written `/source/flags` (as it must be in a JSON case file), is tested against the name.
@@ -36,7 +38,21 @@ function compile(pattern: NamePattern): (name: string) => boolean {
     return (name) => regexp.test(name);
   }
   const literal = /^\/(.+)\/([a-z]*)$/.exec(pattern);
-  if (literal) return compile(new RegExp(literal[1] as string, literal[2]));
+  if (literal) {
+    try {
+      return compile(new RegExp(literal[1] as string, literal[2]));
+    } catch (cause) {
+      throw new JobForgeError(
+        'INVALID_PATTERN',
+        `${pattern} is not a valid regular expression: ${(cause as Error).message}`,
+        {
+          where: pattern,
+          hint: 'write a name, or /source/flags with a valid JavaScript RegExp',
+          cause,
+        },
+      );
+    }
+  }
   const lower = pattern.toLowerCase();
   return (name) => name.toLowerCase() === lower;
 }

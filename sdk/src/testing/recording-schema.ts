@@ -13,7 +13,11 @@ export const recordedBodySchema = z.union([
   z.strictObject({ base64: z.base64() }),
 ]);
 
-const headersSchema = z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9a-z-]+$/), z.string());
+// Names as HTTP allows (lower-cased); values without CR, LF or NUL, which a Response would refuse.
+const headersSchema = z.record(
+  z.string().regex(/^[!#$%&'*+.^_`|~0-9a-z-]+$/),
+  z.string().regex(/^[^\r\n\0]*$/),
+);
 
 export const recordedRequestSchema = z.strictObject({
   method: z.string().regex(/^[A-Z]+$/),

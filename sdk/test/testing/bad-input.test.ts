@@ -75,6 +75,27 @@ describe('bad input says which case, which exchange and what to do', () => {
     expect(error.where).toBe(`${file}#/exchanges/0/response/status`);
   });
 
+  it('a header value with a line break, which no response may carry, names the exchange', async () => {
+    const file = await recordedFixture();
+    const text = await readFile(file, 'utf8');
+    await writeFile(
+      file,
+      text.replace('"content-type": "application/json"', '"content-type": "a\\r\\nb"'),
+    );
+    const error = await caught(readRecording(file, { label }));
+    expect(error.code).toBe('RECORDING_INVALID');
+    expect(error.message).toContain('(exchange #1): #/exchanges/0/response/headers/content-type');
+  });
+
+  it('a match or redact pattern that is not a valid RegExp says so', async () => {
+    const recording = await readRecording(await recordedFixture(), { label });
+    const error = await caught(() =>
+      createReplayFetch(recording, { label, match: {}, redact: { headers: ['/[unclosed/'] } }),
+    );
+    expect(error.code).toBe('INVALID_PATTERN');
+    expect(error.message).toMatch(/^\/\[unclosed\/ is not a valid regular expression: /);
+  });
+
   it('a missing fixture says to record it', async () => {
     const error = await caught(readRecording(join(dir, 'none.json'), { label }));
     expect(error.code).toBe('RECORDING_MISSING');
