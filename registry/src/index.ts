@@ -22,10 +22,9 @@ export {
   type HttpMode,
   type HttpSessionsOptions,
   httpSessions,
-  RECORDINGS_DIR,
-  recordingPaths,
 } from './golden/http-sessions.js';
 export { hasPath, matchSubset } from './golden/match-subset.js';
+export { RECORDINGS_DIR, recordingPaths } from './golden/recording-paths.js';
 export {
   type GoldenCase,
   type GoldenCaseResult,

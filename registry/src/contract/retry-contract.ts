@@ -6,8 +6,8 @@ import {
   runConnector,
 } from '@jobforge/sdk';
 import { createReplayFetch, type RecordedResponse, type Recording } from '@jobforge/sdk/testing';
-import { GOLDEN_SERVER_ALIAS, REPLAY_SERVER } from '../golden/http-sessions.js';
 import type { GoldenCase } from '../golden/run-golden-cases.js';
+import { GOLDEN_SERVER_ALIAS, REPLAY_SERVER } from '../golden/session-scope.js';
 import { type ContractManifest, checkErrorAgainstManifest } from './manifest-contract.js';
 
 /** The failing answers injected in place of a recorded one: a 5xx, a 429 and a 4xx. */

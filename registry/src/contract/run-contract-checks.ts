@@ -1,7 +1,8 @@
 import type { ConnectorFn } from '@jobforge/sdk';
 import { readRecording } from '@jobforge/sdk/testing';
-import { REPLAY_SERVER, recordingPaths } from '../golden/http-sessions.js';
+import { recordingPaths } from '../golden/recording-paths.js';
 import type { GoldenCase, GoldenCaseResult } from '../golden/run-golden-cases.js';
+import { REPLAY_SERVER } from '../golden/session-scope.js';
 import { checkInputContract, isZodLike } from './input-contract.js';
 import type { ContractManifest } from './manifest-contract.js';
 import { checkRetryContract } from './retry-contract.js';
