@@ -3,7 +3,7 @@ import { type Aliases, aliasRequest, aliasResponse } from './alias-exchange.js';
 import { captureRequest } from './capture-exchange.js';
 import { nullBodyStatus } from './create-recording-fetch.js';
 import { describeExchange } from './describe-exchange.js';
-import { diffRequest, type MatchOptions, type RequestDifference } from './diff-request.js';
+import { diffRequest, type MatchOptions } from './diff-request.js';
 import { findLeak } from './find-leak.js';
 import { decodeBody } from './recorded-body.js';
 import type {
@@ -14,6 +14,7 @@ import type {
 } from './recording-schema.js';
 import { createRedactor, type RedactOptions } from './redact-exchange.js';
 import type { Secrets } from './secret-text.js';
+import { unmatchedError } from './unmatched-error.js';
 
 export interface ReplayOptions {
   /**
@@ -88,7 +89,7 @@ export function createReplayFetch(recording: Recording, options: ReplayOptions =
       return replayResponse(aliasResponse(response, options.aliases, 'toActual'), request.url);
     }
     const diffs = exchanges.map((exchange) => diffRequest(exchange.request, actual, options.match));
-    const error = unmatched(number, actual, exchanges, diffs, used, { who, where, hint });
+    const error = unmatchedError(number, actual, exchanges, diffs, used, { who, where, hint });
     failures.push(error);
     throw error;
   };
@@ -116,51 +117,6 @@ function replayResponse(recorded: RecordedResponse, url: string): Response {
   const response = new Response(bytes ?? null, { status, headers: sent });
   Object.defineProperty(response, 'url', { value: url });
   return response;
-}
-
-function unmatched(
-  number: number,
-  actual: RecordedRequest,
-  exchanges: readonly RecordedExchange[],
-  diffs: RequestDifference[][],
-  used: Set<number>,
-  text: { who: string; where: (n: number) => string; hint: string },
-): JobForgeError {
-  const request = `request #${number} (${actual.method} ${actual.url})`;
-  if (exchanges.length === 0) {
-    return new JobForgeError(
-      'REPLAY_UNMATCHED',
-      `${text.who}${request} has no recorded exchange: the recording is empty`,
-      { where: text.where(1), hint: text.hint },
-    );
-  }
-  // Nearest: fewest differences, a different method or path counting as many.
-  const cost = (diff: RequestDifference[]) =>
-    diff.reduce((sum, d) => sum + (d.field === 'method' || d.field === 'url.path' ? 10 : 1), 0);
-  let nearest = 0;
-  diffs.forEach((diff, i) => {
-    if (cost(diff) < cost(diffs[nearest] as RequestDifference[])) nearest = i;
-  });
-  const nearestDiff = diffs[nearest] as RequestDifference[];
-  const recorded = describeExchange(nearest + 1, (exchanges[nearest] as RecordedExchange).request);
-  if (nearestDiff.length === 0 && used.has(nearest)) {
-    return new JobForgeError(
-      'REPLAY_UNMATCHED',
-      `${text.who}${request} matches only ${recorded}, which an earlier request already used: the connector made more requests than were recorded`,
-      { where: text.where(nearest + 1), hint: text.hint },
-    );
-  }
-  const lines = nearestDiff.map(
-    (d) => `    ${d.field}:\n      - recorded ${d.recorded}\n      + request  ${d.actual}`,
-  );
-  return new JobForgeError(
-    'REPLAY_UNMATCHED',
-    `${text.who}${request} matches no recorded exchange; the nearest is ${recorded}, which differs in:\n${lines.join('\n')}`,
-    {
-      where: text.where(nearest + 1),
-      hint: `if the connector changed on purpose, ${text.hint}; if a field changes on every run, ignore it in the case's match options (ignoreHeaders, ignoreQuery, ignoreBodyPaths)`,
-    },
-  );
 }
 
 /** A hand-edited or foreign fixture may hold a credential; replaying it would spread it further. */

@@ -1,4 +1,5 @@
 import type { JsonValue } from '../types.js';
+import { type BodyPath, parseBodyPath, withoutPath } from './body-path.js';
 import { type NamePattern, nameMatcher } from './name-patterns.js';
 import { isFormType } from './recorded-body.js';
 import type { RecordedBody, RecordedRequest } from './recording-schema.js';
@@ -59,7 +60,7 @@ export function diffRequest(
     ignoredHeader,
     add,
   );
-  const ignoredPaths = (options.ignoreBodyPaths ?? []).map(parsePath);
+  const ignoredPaths = (options.ignoreBodyPaths ?? []).map(parseBodyPath);
   diffBodies(recorded, actual, ignoredPaths, add);
   return out;
 }
@@ -109,20 +110,10 @@ function diffPairs(
   }
 }
 
-type PathPart = string | '*';
-
-function parsePath(path: string): PathPart[] {
-  return path
-    .replace(/^\$\.?/, '')
-    .replace(/\[(\d+|\*)\]/g, '.$1')
-    .split('.')
-    .filter((part) => part !== '');
-}
-
 function diffBodies(
   recorded: RecordedRequest,
   actual: RecordedRequest,
-  ignored: PathPart[][],
+  ignored: BodyPath[],
   add: Add,
 ): void {
   const was = comparableBody(recorded.body, recorded.headers['content-type'], ignored);
@@ -134,7 +125,7 @@ function diffBodies(
 function comparableBody(
   body: RecordedBody | undefined,
   contentType: string | undefined,
-  ignored: PathPart[][],
+  ignored: BodyPath[],
 ): JsonValue | undefined {
   if (body === undefined) return undefined;
   if ('base64' in body) return { base64: body.base64 };
@@ -142,31 +133,8 @@ function comparableBody(
   if ('json' in body) value = body.json;
   else if (isFormType(contentType)) value = Object.fromEntries(formPairs(body.text));
   else return body.text;
-  for (const path of ignored) value = without(value, path);
+  for (const path of ignored) value = withoutPath(value, path);
   return value;
-}
-
-function without(value: JsonValue, path: PathPart[]): JsonValue {
-  const [head, ...rest] = path;
-  if (head === undefined || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    if (head !== '*' && !/^\d+$/.test(head)) return value;
-    const out: JsonValue[] = [];
-    value.forEach((item, index) => {
-      const hit = head === '*' || Number(head) === index;
-      if (!hit) out.push(item);
-      else if (rest.length > 0) out.push(without(item, rest));
-      else out.push(null);
-    });
-    return out;
-  }
-  const out: Record<string, JsonValue> = {};
-  for (const [key, item] of Object.entries(value)) {
-    const hit = head === '*' || head === key;
-    if (!hit) out[key] = item;
-    else if (rest.length > 0) out[key] = without(item, rest);
-  }
-  return out;
 }
 
 function diffJson(
