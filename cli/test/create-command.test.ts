@@ -27,6 +27,7 @@ describe('jobforge create', () => {
       'metadata.json',
       'package.json',
       'src/index.ts',
+      'test/fixtures/recordings/returns-the-message.json',
       'test/golden.json',
       `test/${id}.test.ts`,
     ]);

@@ -5,7 +5,8 @@ describe('jobforge test', () => {
   it('runs golden cases and exits 0 when they pass', () => {
     const run = jobforge(['test', 'connectors/echo']);
     expect(run.stdout).toMatch(/echo@1\.0\.0\n {2}✓ echoes a message/);
-    expect(run.stdout).toContain('1 connector: 5 passed, 0 failed');
+    // 5 golden cases and the 2 contract checks derived from the manifest.
+    expect(run.stdout).toContain('1 connector: 7 passed, 0 failed');
     expect(run.code).toBe(0);
   });
 
@@ -31,6 +32,10 @@ describe('jobforge test', () => {
         'evidence: expected the key claims.nothing, missing',
         'output: expected the artifact key report.csv, missing',
       ],
+      'contract: input_schema rejects what the zod inputSchema rejects (skipped: the entry exports no zod inputSchema)':
+        [],
+      'contract: retries follow failure_modes (skipped: no passing case without expected_error has a recorded HTTP exchange)':
+        [],
     });
   });
 

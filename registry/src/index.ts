@@ -1,4 +1,14 @@
 export { analyzeEntries, type EntryFacts } from './analyze-entries.js';
+export { checkInputContract, type InputContractResult } from './contract/input-contract.js';
+export { type GeneratedInput, generateInvalidInputs } from './contract/invalid-inputs.js';
+export {
+  type ContractManifest,
+  checkErrorAgainstManifest,
+  checkOutcomeAgainstManifest,
+  STANDARD_ERROR_CODES,
+} from './contract/manifest-contract.js';
+export { checkRetryContract, RETRY_PROBES } from './contract/retry-contract.js';
+export { type ContractSubject, runContractChecks } from './contract/run-contract-checks.js';
 export { type Diagnostic, toPointer } from './diagnostic.js';
 export { DIAGNOSTIC_CODES, type DiagnosticCode, type Severity } from './diagnostic-codes.js';
 export { type ConnectorFolder, discoverConnectors } from './discover-connectors.js';
@@ -7,10 +17,18 @@ export { generateTypes } from './generate-types.js';
 export type { GoldenCases } from './generated/golden.js';
 export type { ConnectorMetadata } from './generated/metadata.js';
 export { type GoldenServer, startGoldenServer } from './golden/golden-server.js';
+export {
+  GOLDEN_SERVER_ALIAS,
+  type HttpMode,
+  type HttpSessionsOptions,
+  httpSessions,
+} from './golden/http-sessions.js';
 export { hasPath, matchSubset } from './golden/match-subset.js';
+export { RECORDINGS_DIR, recordingPaths } from './golden/recording-paths.js';
 export {
   type GoldenCase,
   type GoldenCaseResult,
+  type GoldenRunSession,
   type RunGoldenOptions,
   runGoldenCases,
 } from './golden/run-golden-cases.js';

@@ -1,10 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
+  type ContractManifest,
+  checkOutcomeAgainstManifest,
   type Diagnostic,
   GOLDEN_FILE,
   type GoldenCaseResult,
   type GoldenCases,
+  type HttpMode,
+  httpSessions,
+  runContractChecks,
   runGoldenCases,
   startGoldenServer,
   validateConnectors,
@@ -25,9 +31,14 @@ export interface ConnectorTestReport {
  * Tests connector folders: validates each one with its entry loaded (so the zod inputSchema is
  * compared with input_schema), then runs its golden cases against a golden HTTP server on 127.0.0.1.
  */
-export async function testConnectors(paths: string[]): Promise<ConnectorTestReport[]> {
+export async function testConnectors(
+  paths: string[],
+  options: { http?: HttpMode } = {},
+): Promise<ConnectorTestReport[]> {
+  const mode = options.http ?? 'replay';
   const validation = await validateConnectors(paths, { loadEntries: true, against: false });
-  const server = await startGoldenServer();
+  // Replay needs no server: nothing is contacted at all.
+  const server = mode === 'replay' ? undefined : await startGoldenServer();
   const reports: ConnectorTestReport[] = [];
   try {
     for (const connector of validation.connectors) {
@@ -57,13 +68,32 @@ export async function testConnectors(paths: string[]): Promise<ConnectorTestRepo
         continue;
       }
       const loaded = await loadConnectorDir(connector.dir);
+      // validateConnectors has checked the metadata against the schema above.
+      const manifest = loaded.metadata as typeof loaded.metadata & ContractManifest;
       report.cases = await runGoldenCases(loaded.fn, loaded.metadata, golden.cases, {
-        serverUrl: server.url,
+        session: httpSessions({
+          mode,
+          dir: connector.dir,
+          cases: golden.cases,
+          liveServerUrl: server?.url,
+          env: process.env,
+          onRun: (_golden, run) => checkOutcomeAgainstManifest(manifest, run),
+        }),
       });
+      report.cases.push(
+        ...(await runContractChecks({
+          fn: loaded.fn,
+          exports: await import(pathToFileURL(resolve(loaded.dir, loaded.metadata.entry)).href),
+          metadata: manifest,
+          dir: connector.dir,
+          cases: golden.cases,
+          passed: new Set(report.cases.filter((c) => c.ok).map((c) => c.name)),
+        })),
+      );
       report.ok = report.cases.every((c) => c.ok);
     }
   } finally {
-    await server.close();
+    await server?.close();
   }
   // A path with nothing to test is a failure, not a silent pass.
   for (const d of validation.diagnostics)

@@ -34,5 +34,26 @@ export interface GoldenCases {
     expected_artifact_keys?: string[];
     /** Run twice and require the same output hash. */
     deterministic?: boolean;
+    /** How the case's HTTP exchanges are recorded and replayed (see docs/authoring.md). A name is matched exactly, ignoring case, or as a regular expression when written "/source/flags". */
+    http?: {
+      /** What a replayed request may differ in and still match the recorded one. */
+      match?: {
+        /** Header names not compared, e.g. a nonce or a signature. */
+        ignoreHeaders?: string[];
+        /** Query parameter names not compared. */
+        ignoreQuery?: string[];
+        /** JSON body paths ("sent_at", "meta.nonce", "items.*.id") or form fields not compared. */
+        ignoreBodyPaths?: string[];
+      };
+      /** Names whose values are redacted from the recording, on top of declared secrets, Authorization, cookies and credential-like names. */
+      redact?: {
+        /** Header names. */
+        headers?: string[];
+        /** Query parameter names. */
+        queryKeys?: string[];
+        /** JSON body keys (at any depth) and form field names. */
+        bodyKeys?: string[];
+      };
+    };
   }>;
 }

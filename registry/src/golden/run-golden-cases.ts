@@ -1,4 +1,10 @@
-import { type ConnectorFn, type JsonObject, type JsonValue, runConnector } from '@jobforge/sdk';
+import {
+  type ConnectorContext,
+  type ConnectorFn,
+  type JsonObject,
+  type JsonValue,
+  runConnector,
+} from '@jobforge/sdk';
 import type { GoldenCases } from '../generated/golden.js';
 import { hasPath, matchSubset } from './match-subset.js';
 
@@ -17,6 +23,21 @@ export interface RunGoldenOptions {
   serverUrl?: (run: string) => string;
   /** Per-attempt timeout. Default 10 s. */
   timeoutMs?: number;
+  /** Opens a session around each run of a case: recording or replaying its HTTP (see http-sessions). */
+  session?: (golden: GoldenCase, run: string, repeat: number) => Promise<GoldenRunSession>;
+}
+
+/** What a session adds to one run of a case. */
+export interface GoldenRunSession {
+  /** `{{golden_server}}` for this run, instead of `serverUrl`. */
+  serverUrl?: string;
+  /** Merged into the run's context (a recording or replaying fetch, secrets). */
+  context?: Partial<Pick<ConnectorContext, 'fetch' | 'secrets'>>;
+  /**
+   * Failures the session found once the run is over. `replacesCheck` when they explain the run's
+   * result (an unmatched request, a refused recording) so the usual expectations would only repeat them.
+   */
+  finish(run: Run): Promise<{ failures: string[]; replacesCheck?: boolean }>;
 }
 
 /**
@@ -39,17 +60,23 @@ export async function runGoldenCases<P, D>(
   let runs = 0;
   for (const golden of cases) {
     const started = performance.now();
+    let repeat = 0;
     const once = () =>
-      runOnce(fn, metadata, golden, options, `run-${++runs}`).catch((error: unknown) => ({
+      runOnce(fn, metadata, golden, options, `run-${++runs}`, repeat++).catch((error: unknown) => ({
         thrown: error instanceof Error ? error.message : String(error),
       }));
     const first = await once();
     const failures =
-      'thrown' in first ? [`the run threw: ${first.thrown}`] : safeCheck(golden, first);
+      'thrown' in first
+        ? [`the run threw: ${first.thrown}`]
+        : first.session?.replacesCheck && first.session.failures.length > 0
+          ? first.session.failures
+          : [...(first.session?.failures ?? []), ...safeCheck(golden, first)];
     if (golden.deterministic && failures.length === 0 && !('thrown' in first)) {
       const second = await once();
       const a = first.evidence.predicate.output_hash;
       const b = 'thrown' in second ? undefined : second.evidence.predicate.output_hash;
+      if (!('thrown' in second)) failures.push(...(second.session?.failures ?? []));
       if (a !== b)
         failures.push(
           `deterministic, but two runs gave different output hashes (${a.slice(0, 12)}…, ${b?.slice(0, 12) ?? 'a throw'}…); make the output independent of time and randomness or set "deterministic": false`,
@@ -65,7 +92,7 @@ export async function runGoldenCases<P, D>(
   return results;
 }
 
-type Run = Awaited<ReturnType<typeof runConnector<JsonValue, JsonValue>>>;
+export type Run = Awaited<ReturnType<typeof runConnector<JsonValue, JsonValue>>>;
 
 async function runOnce(
   fn: ConnectorFn,
@@ -73,14 +100,17 @@ async function runOnce(
   golden: GoldenCase,
   options: RunGoldenOptions,
   run: string,
-): Promise<Run> {
+  repeat: number,
+): Promise<Run & { session?: { failures: string[]; replacesCheck?: boolean } }> {
+  const session = await options.session?.(golden, run, repeat);
+  const serverUrl = session?.serverUrl ?? options.serverUrl?.(run);
   const fill = (value: unknown): JsonValue =>
-    options.serverUrl
+    serverUrl
       ? (JSON.parse(
-          JSON.stringify(value ?? null).replaceAll('{{golden_server}}', options.serverUrl(run)),
+          JSON.stringify(value ?? null).replaceAll('{{golden_server}}', serverUrl),
         ) as JsonValue)
       : (value as JsonValue);
-  return runConnector(
+  const result = await runConnector(
     fn,
     {
       config: {
@@ -96,10 +126,12 @@ async function runOnce(
         tenant_id: 'golden',
         trace_id: `golden-${golden.name}`,
         ...(golden.secrets ? { secrets: golden.secrets } : {}),
+        ...session?.context,
       },
     },
     { connector: { id: metadata.connector_id, version: metadata.version } },
   );
+  return session ? { ...result, session: await session.finish(result) } : result;
 }
 
 /** A hostile or malformed case must fail as a case, never crash the runner. */

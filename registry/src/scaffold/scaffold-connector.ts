@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JobForgeError, writeFileAtomic } from '@jobforge/sdk';
+import { RECORDING_SCHEMA_PATH } from '@jobforge/sdk/testing';
 import { checkScaffoldAnswers, type ScaffoldAnswers } from './scaffold-answers.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../../templates/connector/', import.meta.url));
@@ -58,6 +59,9 @@ export async function scaffoldConnector(input: ScaffoldAnswers): Promise<Scaffol
     packageName: `@jobforge-connectors/${answers.id}`,
     schemaRef: toPosix(relative(dir, join(SCHEMAS, 'metadata.schema.json'))),
     goldenSchemaRef: toPosix(relative(join(dir, 'test'), join(SCHEMAS, 'golden.schema.json'))),
+    recordingSchemaRef: toPosix(
+      relative(join(dir, 'test/fixtures/recordings'), RECORDING_SCHEMA_PATH),
+    ),
   };
   const files: string[] = [];
   try {
