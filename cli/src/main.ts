@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.js';
 import { hashCommand } from './commands/hash.js';
 import { keysCommand } from './commands/keys.js';
 import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
 import { verifyCommand } from './commands/verify.js';
 import { EXIT } from './exit-codes.js';
 import { reportError } from './report-error.js';
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(hashCommand as never)
     .command(keysCommand as never)
     .command(demoCommand as never)
+    .command(validateCommand as never)
     .demandCommand(1, 'name a command; `jobforge --help` lists them')
     .strict()
     .recommendCommands()

@@ -1,0 +1,96 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'cli/bin/jobforge.mjs');
+const FIXTURES = join(ROOT, 'registry/test/fixtures');
+
+function jobforge(args: string[], cwd = FIXTURES) {
+  const run = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('jobforge validate', () => {
+  it('exits 0 on a clean tree and says so', () => {
+    const run = jobforge(['validate', '_valid']);
+    expect(run.stdout).toContain('✓ 1 connector valid');
+    expect(run.code).toBe(0);
+  });
+
+  it('prints every problem with a code frame and exits 1 on errors', () => {
+    const run = jobforge(['validate', 'RATE_LIMIT_BURST', 'JSON_SYNTAX']);
+    expect(run.stdout).toContain('JSON_SYNTAX/acme/metadata.json:6:22 error JSON_SYNTAX');
+    expect(run.stdout).toContain(
+      'RATE_LIMIT_BURST/acme/metadata.json:28:19 error RATE_LIMIT_BURST',
+    );
+    expect(run.stdout).toMatch(/> 28 \| {5}"burst_size": 5,\n\s+\| {19}\^/);
+    expect(run.stdout).not.toContain('\u001b['); // no colour off a TTY
+    expect(run.code).toBe(1);
+  });
+
+  it('fails on warnings only with --strict', () => {
+    expect(jobforge(['validate', 'README_MISSING']).code).toBe(0);
+    expect(jobforge(['validate', 'README_MISSING', '--strict']).code).toBe(1);
+  });
+
+  it('prints stable JSON for tools', () => {
+    const run = jobforge(['validate', 'SCHEMA_ENUM', '--format', 'json']);
+    const body = JSON.parse(run.stdout);
+    expect(body).toMatchObject({
+      ok: false,
+      summary: { connectors: 1, errors: 1, warnings: 0 },
+      connectors: [
+        { file: 'SCHEMA_ENUM/acme/metadata.json', id: 'acme', version: '1.0.0', valid: false },
+      ],
+    });
+    expect(body.diagnostics[0]).toEqual({
+      code: 'SCHEMA_ENUM',
+      severity: 'error',
+      message: expect.stringContaining('did you mean "stable"'),
+      file: 'SCHEMA_ENUM/acme/metadata.json',
+      pointer: '/maturity',
+      line: 6,
+      column: 15,
+    });
+    expect(run.code).toBe(1);
+  });
+
+  it('prints GitHub workflow annotations, across folders (two folders share the id acme here)', () => {
+    const run = jobforge([
+      'validate',
+      'JOB_TYPE_DUPLICATE',
+      'GOLDEN_TESTS_MISSING',
+      '--format',
+      'github',
+    ]);
+    expect(run.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^::warning file=GOLDEN_TESTS_MISSING\/acme\/metadata.json,line=1,col=1,title=GOLDEN_TESTS_MISSING::the connector/,
+      ),
+      expect.stringMatching(
+        /^::error file=GOLDEN_TESTS_MISSING\/acme\/metadata.json,line=3,col=19,title=ID_DUPLICATE::connector_id "acme" is also declared by JOB_TYPE_DUPLICATE/,
+      ),
+      expect.stringMatching(
+        /^::error file=JOB_TYPE_DUPLICATE\/acme\/metadata.json,line=3,col=19,title=ID_DUPLICATE::/,
+      ),
+      expect.stringMatching(
+        /^::error file=JOB_TYPE_DUPLICATE\/acme\/metadata.json,line=12,col=5,title=JOB_TYPE_DUPLICATE::job type "acme.run" is listed twice/,
+      ),
+    ]);
+    expect(run.code).toBe(1);
+  });
+
+  it('exits 2 on a usage error: an unknown format or a missing path', () => {
+    const format = jobforge(['validate', '--format', 'xml']);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toMatch(/Invalid values/);
+    const missing = jobforge(['validate', 'no-such-dir']);
+    expect(missing.stdout).toContain('PATH_NOT_FOUND');
+    expect(missing.code).toBe(2);
+  });
+});

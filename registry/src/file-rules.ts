@@ -1,0 +1,123 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import type { ConnectorCheck } from './connector-check.js';
+import type { Finding } from './diagnostic.js';
+import { lineColumn } from './line-column.js';
+import { locate } from './locate.js';
+import { compiledGoldenValidator } from './metadata-schema.js';
+import { parseJsonPositions } from './parse-json-positions.js';
+import { schemaFindings } from './schema-findings.js';
+
+/** Where a connector keeps its golden contract cases, relative to its folder. */
+export const GOLDEN_FILE = 'test/golden.json';
+
+/** The entry's absolute path when it stays inside the folder; otherwise a finding. */
+export function resolveEntry({ folder, meta }: ConnectorCheck): string | Finding | undefined {
+  if (typeof meta.entry !== 'string') return undefined;
+  const path = resolve(folder.dir, meta.entry);
+  const inside = relative(folder.dir, path);
+  if (
+    inside === '' ||
+    inside === '..' ||
+    inside.startsWith(`..${sep}`) ||
+    resolve(inside) === inside
+  )
+    return {
+      code: 'ENTRY_OUTSIDE_FOLDER',
+      message: `entry "${meta.entry}" points outside the connector folder, expected a path inside it such as "src/index.ts"; move the module into the folder`,
+      file: folder.file,
+      pointer: '/entry',
+    };
+  return path;
+}
+
+/** README, golden cases and entry existence: the files a connector must ship beside its metadata. */
+export async function fileFindings(
+  check: ConnectorCheck,
+  entry: string | undefined,
+): Promise<Finding[]> {
+  const { folder, meta } = check;
+  const findings: Finding[] = [];
+  const [readme, golden, entryInfo] = await Promise.all([
+    isFile(join(folder.dir, 'README.md')),
+    isFile(join(folder.dir, GOLDEN_FILE)),
+    entry ? isFile(entry) : Promise.resolve(true),
+  ]);
+  if (!readme)
+    findings.push({
+      code: 'README_MISSING',
+      message: `the connector has no README.md, expected one describing its job types, input and auth; add ${relative(process.cwd(), join(folder.dir, 'README.md')) || 'README.md'}`,
+      file: folder.file,
+      pointer: '',
+    });
+  if (!golden)
+    findings.push({
+      code: 'GOLDEN_TESTS_MISSING',
+      message: `the connector has no golden contract cases, expected ${GOLDEN_FILE} with at least one case; add it (see docs/authoring.md) so \`jobforge test\` can check the contract`,
+      file: folder.file,
+      pointer: '',
+    });
+  else {
+    const shown = folder.file.replace(/metadata\.json$/, GOLDEN_FILE);
+    findings.push(...(await goldenFindings(join(folder.dir, GOLDEN_FILE), shown)));
+  }
+  if (!entryInfo)
+    findings.push({
+      code: 'ENTRY_NOT_FOUND',
+      message: `entry "${String(meta.entry)}" does not exist; create it, or point "entry" at the module that default-exports the connector`,
+      file: folder.file,
+      pointer: '/entry',
+    });
+  return findings;
+}
+
+async function goldenFindings(path: string, file: string): Promise<Finding[]> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  const parsed = parseJsonPositions(text);
+  const where = `${GOLDEN_FILE} of this connector`;
+  if (parsed.problem)
+    return [
+      {
+        code: 'GOLDEN_TESTS_INVALID',
+        message: `${where} is not valid JSON: ${parsed.problem.message}; fix it`,
+        file,
+        pointer: '',
+        ...lineColumn(text, parsed.problem.offset),
+      },
+    ];
+  const validate = compiledGoldenValidator();
+  if (validate(parsed.value)) return duplicateNames(parsed.value, where, file);
+  const findings = schemaFindings(validate.errors ?? [], file, GOLDEN_FILE).map(
+    (finding): Finding => ({
+      ...finding,
+      code: 'GOLDEN_TESTS_INVALID',
+      message: `${GOLDEN_FILE}: ${finding.message}`,
+    }),
+  );
+  return locate(text, findings);
+}
+
+function duplicateNames(value: unknown, where: string, file: string): Finding[] {
+  const names = new Set<string>();
+  for (const c of (value as { cases: { name: string }[] }).cases) {
+    if (names.has(c.name))
+      return [
+        {
+          code: 'GOLDEN_TESTS_INVALID',
+          message: `${where} has two cases named "${c.name}"; give each case a unique name`,
+          file,
+          pointer: '',
+        },
+      ];
+    names.add(c.name);
+  }
+  return [];
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,152 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { Finding } from './diagnostic.js';
+import { lineColumn } from './line-column.js';
+import { type JsonParseResult, parseJsonPositions } from './parse-json-positions.js';
+
+export interface MetadataFile {
+  /** The decoded text (BOM removed); undefined when the file could not be read or decoded. */
+  text?: string;
+  /** The parse result; undefined when there was no text. */
+  parsed?: JsonParseResult;
+  findings: Finding[];
+}
+
+export interface ReadMetadataOptions {
+  /** Larger files are reported, never read. Default 1 MiB (metadata is a few KiB). */
+  maxBytes?: number;
+  maxDepth?: number;
+}
+
+const DECODER = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads and parses one metadata.json defensively: a FIFO, a directory or a device is reported
+ * without being opened; a huge file without being read; a BOM, invalid UTF-8, a syntax error, deep
+ * nesting and duplicate keys each become a finding with the exact line and column.
+ */
+export async function readMetadataFile(
+  path: string,
+  file: string,
+  options: ReadMetadataOptions = {},
+): Promise<MetadataFile> {
+  const maxBytes = options.maxBytes ?? 1024 * 1024;
+  const at = (
+    code: Finding['code'],
+    message: string,
+    extra: Partial<Finding> = {},
+  ): MetadataFile => ({
+    findings: [{ code, message, file, pointer: '', ...extra }],
+  });
+  let bytes: Buffer;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) {
+      return at(
+        'FILE_UNREADABLE',
+        `${file} is ${kindOf(info)}, expected a regular file holding the connector's metadata JSON; replace it with a file`,
+      );
+    }
+    if (info.size > maxBytes) {
+      return at(
+        'FILE_TOO_LARGE',
+        `${file} is ${info.size} bytes, expected at most ${maxBytes}; metadata holds descriptions and schemas, not data: move large content elsewhere`,
+      );
+    }
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return at(
+      'FILE_UNREADABLE',
+      code === 'ELOOP'
+        ? `${file} is a symbolic link that loops back on itself; point it at a real file`
+        : `${file} cannot be read (${code ?? (error as Error).message}); check that it exists and is readable`,
+    );
+  }
+  const findings: Finding[] = [];
+  let start = 0;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    start = 3;
+    findings.push({
+      code: 'JSON_BOM',
+      message: `${file} starts with a UTF-8 byte order mark, expected plain UTF-8; save it without a BOM`,
+      file,
+      pointer: '',
+      line: 1,
+      column: 1,
+    });
+  }
+  let text: string;
+  try {
+    text = DECODER.decode(bytes.subarray(start));
+  } catch {
+    const bad = firstInvalidUtf8(bytes, start);
+    const before = bytes.subarray(start, bad).toString('utf8');
+    const where = lineColumn(before, before.length);
+    findings.push({
+      code: 'JSON_INVALID_UTF8',
+      message: `${file} has a byte that is not valid UTF-8 (0x${bytes[bad]?.toString(16).padStart(2, '0')} at byte ${bad}), expected UTF-8 text; re-save the file as UTF-8`,
+      file,
+      pointer: '',
+      ...where,
+    });
+    return { findings };
+  }
+  const parsed = parseJsonPositions(text, options.maxDepth ? { maxDepth: options.maxDepth } : {});
+  if (parsed.problem) {
+    const { kind, message, offset } = parsed.problem;
+    findings.push({
+      code: kind === 'too_deep' ? 'JSON_TOO_DEEP' : 'JSON_SYNTAX',
+      message:
+        kind === 'too_deep'
+          ? `${file} has ${message}, expected a shallow document; flatten the structure`
+          : `${file} is not valid JSON: ${message}`,
+      file,
+      pointer: '',
+      ...lineColumn(text, offset),
+    });
+  }
+  for (const dup of parsed.duplicates) {
+    const first = lineColumn(text, dup.firstOffset);
+    findings.push({
+      code: 'JSON_DUPLICATE_KEY',
+      message: `"${dup.key}" appears twice in the same object (first at line ${first.line}, column ${first.column}); JSON readers keep only one of them, so remove or rename one`,
+      file,
+      pointer: dup.pointer,
+      ...lineColumn(text, dup.offset),
+    });
+  }
+  return { text, parsed, findings };
+}
+
+function kindOf(info: import('node:fs').Stats): string {
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** Offset of the first byte that breaks UTF-8 (the input is known to hold one). */
+function firstInvalidUtf8(bytes: Uint8Array, from: number): number {
+  let i = from;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const need =
+      b < 0x80
+        ? 0
+        : b >= 0xc2 && b <= 0xdf
+          ? 1
+          : b >= 0xe0 && b <= 0xef
+            ? 2
+            : b >= 0xf0 && b <= 0xf4
+              ? 3
+              : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return bytes.length - 1;
+}
