@@ -4,6 +4,7 @@ import yargs from 'yargs';
 import { demoCommand } from './commands/demo.js';
 import { hashCommand } from './commands/hash.js';
 import { keysCommand } from './commands/keys.js';
+import { registryCommand } from './commands/registry.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { verifyCommand } from './commands/verify.js';
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(keysCommand as never)
     .command(demoCommand as never)
     .command(validateCommand as never)
+    .command(registryCommand as never)
     .demandCommand(1, 'name a command; `jobforge --help` lists them')
     .strict()
     .recommendCommands()
