@@ -35,7 +35,8 @@ export interface IndexVersion {
   yanked: boolean;
   yank_reason?: string;
   status: string;
-  deprecated: boolean | string;
+  /** false, true, or `{ message, replacement }` as in metadata.json. */
+  deprecated: boolean | { message?: string; replacement?: string };
   supported_job_types: string[];
   capabilities: Record<string, unknown>;
   permissions: { network?: string[]; secrets?: string[] } & Record<string, unknown>;

@@ -88,10 +88,13 @@ export function resolveVersion(
       continue;
     }
     const warnings: string[] = [];
-    if (version.deprecated !== false || version.status === 'deprecated')
+    const deprecated = version.deprecated;
+    if (deprecated !== false || version.status === 'deprecated') {
+      const details = typeof deprecated === 'object' ? deprecated : {};
       warnings.push(
-        `${id}@${version.version} is deprecated${typeof version.deprecated === 'string' ? `: ${version.deprecated}` : ''}`,
+        `${id}@${version.version} is deprecated${details.message ? `: ${details.message}` : ''}${details.replacement ? ` (use ${details.replacement} instead)` : ''}`,
       );
+    }
     return { ok: true, connector, version, warnings };
   }
   return {
