@@ -6,6 +6,7 @@ import {
   toPublicKey,
   verifyEvidence,
 } from '@jobforge/sdk';
+import { type RegistryDemo, registryDemo } from './demo-registry.js';
 import { formatTable } from './format-table.js';
 import { loadConnectorDir } from './load-connector-dir.js';
 import { runLocal } from './run-local.js';
@@ -31,6 +32,7 @@ export interface DemoReport {
   rows: { connector: string; case: string; result: string; evidence: string }[];
   tamperDetected: boolean;
   allVerified: boolean;
+  registry: RegistryDemo;
 }
 
 /** The end-to-end demo: run the reference connectors, sign, verify, and show a tampered packet failing. */
@@ -63,7 +65,13 @@ export async function runDemo(connectorsDir: string): Promise<DemoReport> {
   // Change one byte of meaning in a signed packet: verification must refuse it.
   const tampered = { ...firstEnvelope!, payload: tamper(firstEnvelope!.payload) };
   const tamperCheck = verifyEvidence({ ...(firstEnvelope as object), ...tampered }, publicKey);
-  return { keyId: pair.keyId, rows, tamperDetected: !tamperCheck.ok, allVerified };
+  // Each connector's first case runs again through the registry.
+  const payloads = new Map<string, JsonValue>();
+  for (const c of CASES) if (!payloads.has(c.connector)) payloads.set(c.connector, c.payload);
+  const registry = await registryDemo(connectorsDir, key, publicKey, payloads);
+  rows.push(...registry.rows);
+  allVerified &&= registry.allVerified;
+  return { keyId: pair.keyId, rows, tamperDetected: !tamperCheck.ok, allVerified, registry };
 }
 
 function tamper(payload: string): string {
@@ -83,7 +91,11 @@ export function formatDemo(report: DemoReport): string {
     ),
     '',
     `tampered packet (status flipped after signing): ${report.tamperDetected ? 'rejected, as it must be' : 'ACCEPTED — this is a bug'}`,
-    report.allVerified && report.tamperDetected ? 'demo passed' : 'demo FAILED',
+    `registry: ${report.registry.connectors} connector(s) bundled and signed by ${report.registry.keyId.slice(0, 16)}…, served at ${report.registry.url}, index signature verified by the client`,
+    `tampered artifact (code appended after signing): ${report.registry.tamperedArtifactRejected ? 'rejected before loading, as it must be' : 'ACCEPTED — this is a bug'}`,
+    report.allVerified && report.tamperDetected && report.registry.tamperedArtifactRejected
+      ? 'demo passed'
+      : 'demo FAILED',
   ];
   return `${lines.join('\n')}\n`;
 }

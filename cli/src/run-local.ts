@@ -59,7 +59,13 @@ export async function runLocal(
         ...(options.traceId ? { trace_id: options.traceId } : {}),
       },
     },
-    { connector: { id: metadata.connector_id, version: metadata.version } },
+    {
+      connector: {
+        id: metadata.connector_id,
+        version: metadata.version,
+        ...(connector.integrity ? { integrity: connector.integrity } : {}),
+      },
+    },
   );
   const evidence = signEvidence(result.evidence, options.key);
   return result.ok

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { JobForgeError } from '@jobforge/sdk';
 import { artifactCache } from './artifact-cache.js';
 import type { IndexVersion } from './index-format.js';
-import { integrityOf, matchesIntegrity } from './integrity.js';
 import { type LoadedIndex, loadIndex, type TrustOptions } from './load-index.js';
+import { readArtifact } from './read-artifact.js';
 import { openRegistrySource } from './registry-source.js';
 import { type Resolution, type ResolveOptions, resolveVersion } from './resolve-version.js';
 
@@ -77,33 +77,15 @@ export function createRegistryClient(options: RegistryClientOptions) {
     },
     /** Returns the artifact of a version, from the cache when intact, else fetched and verified. */
     async fetchArtifact(id: string, version: IndexVersion): Promise<FetchedArtifact> {
-      const { integrity, size, path } = version.artifact;
+      const { integrity } = version.artifact;
       const cached = await cache.get(integrity);
       if (cached.state === 'hit')
         return { path: cached.path, bytes: cached.bytes, integrity, fromCache: true };
       if (cached.state === 'corrupt')
         warn(`the cached artifact of ${id}@${version.version} was corrupted; fetched it again`);
-      const read = await source.read(path, { maxBytes: size });
-      if (read.status !== 'ok')
-        throw new JobForgeError(
-          'ARTIFACT_MISSING',
-          `the artifact of ${id}@${version.version} is missing: ${source.describe(path)}`,
-          {
-            where: source.describe(path),
-            hint: 'the registry is incomplete; ask its maintainers to rebuild it',
-          },
-        );
-      if (read.bytes.length !== size || !matchesIntegrity(read.bytes, integrity))
-        throw new JobForgeError(
-          'ARTIFACT_INTEGRITY',
-          `the artifact of ${id}@${version.version} does not match the index: expected ${integrity} (${size} bytes), got ${integrityOf(read.bytes)} (${read.bytes.length} bytes); it was altered, and nothing was loaded`,
-          {
-            where: source.describe(path),
-            hint: 'do not use this registry until its maintainers rebuild it',
-          },
-        );
-      const stored = await cache.put(integrity, read.bytes);
-      return { path: stored, bytes: read.bytes, integrity, fromCache: false };
+      const bytes = await readArtifact(source, id, version);
+      const stored = await cache.put(integrity, bytes);
+      return { path: stored, bytes, integrity, fromCache: false };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { isJobForgeError, type KeyInput } from '@jobforge/sdk';
-import { integrityOf, matchesIntegrity } from './integrity.js';
 import { loadIndex } from './load-index.js';
+import { readArtifact } from './read-artifact.js';
 import { findStrays } from './read-registry-dir.js';
 import { openRegistrySource } from './registry-source.js';
 
@@ -64,26 +64,10 @@ export async function verifyRegistry(
   const worker = async (): Promise<void> => {
     while (next < versions.length) {
       const { id, v } = versions[next++]!;
-      const where = source.describe(v.artifact.path);
       try {
-        const read = await source.read(v.artifact.path, { maxBytes: v.artifact.size });
-        if (read.status !== 'ok')
-          problems.push({
-            code: 'ARTIFACT_MISSING',
-            message: `${id}@${v.version}: its artifact is missing`,
-            where,
-          });
-        else if (
-          read.bytes.length !== v.artifact.size ||
-          !matchesIntegrity(read.bytes, v.artifact.integrity)
-        )
-          problems.push({
-            code: 'ARTIFACT_INTEGRITY',
-            message: `${id}@${v.version}: its artifact is ${integrityOf(read.bytes)} (${read.bytes.length} bytes), the index says ${v.artifact.integrity} (${v.artifact.size} bytes)`,
-            where,
-          });
+        await readArtifact(source, id, v);
       } catch (error) {
-        report(error, where);
+        report(error, source.describe(v.artifact.path));
       }
     }
   };

@@ -10,6 +10,9 @@ interface RunArgs extends GlobalArgs {
   timeout?: number;
   key?: string;
   evidence?: string;
+  registry?: string;
+  trust?: string[];
+  'allow-untrusted'?: boolean;
 }
 
 export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
@@ -20,7 +23,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .positional('connector', {
         type: 'string',
         demandOption: true,
-        describe: 'Connector folder (holding metadata.json)',
+        describe: 'Connector folder (holding metadata.json), or <id>@<range> with --registry',
       })
       .option('input', {
         type: 'string',
@@ -45,6 +48,23 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
         type: 'string',
         describe: 'Also write the signed evidence envelope to this file',
       })
+      .option('registry', {
+        type: 'string',
+        describe: 'Resolve <connector> as <id>@<range> from this registry (directory or URL)',
+      })
+      .option('trust', {
+        type: 'string',
+        array: true,
+        describe: "The registry's public key (PEM) to check its signature; repeat for several",
+      })
+      .option('allow-untrusted', {
+        type: 'boolean',
+        describe: 'Load an unsigned or untrusted registry anyway (with a warning)',
+      })
+      .example(
+        '$0 run echo@^1 --registry registry-index --trust keys/registry/public.pem --input \'{"message":"hi"}\'',
+        'run a connector resolved through a signed registry',
+      )
       .example('$0 run connectors/echo --input \'{"message":"hi"}\'', 'run the echo connector')
       .example(
         '$0 run connectors/echo --input @payload.json --json > run.json',
@@ -64,7 +84,14 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       );
     }
     const payload = await readJsonArg(args.input, '--input');
-    const connector = await loadConnectorDir(args.connector);
+    const connector = args.registry
+      ? await (await import('../registry-connector.js')).loadFromRegistry(args.connector, {
+          registry: args.registry,
+          trust: args.trust ?? [],
+          allowUntrusted: args['allow-untrusted'] ?? false,
+          warn: (text) => process.stderr.write(`warning: ${text}\n`),
+        })
+      : await loadConnectorDir(args.connector);
     const { key } = await resolveSigningKey(args.key, (text) => process.stderr.write(`${text}\n`));
     const run = await runLocal(connector, {
       payload,
