@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { JobForgeError } from '@jobforge/sdk';
 import yargs from 'yargs';
 import { demoCommand } from './commands/demo.js';
+import { docsCommand } from './commands/docs.js';
 import { hashCommand } from './commands/hash.js';
 import { keysCommand } from './commands/keys.js';
 import { registryCommand } from './commands/registry.js';
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(demoCommand as never)
     .command(validateCommand as never)
     .command(registryCommand as never)
+    .command(docsCommand as never)
     .demandCommand(1, 'name a command; `jobforge --help` lists them')
     .strict()
     .recommendCommands()

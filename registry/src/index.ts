@@ -9,6 +9,7 @@ export { type Bundle, type BundleRequest, bundleConnectors } from './bundle-conn
 export { type Diagnostic, toPointer } from './diagnostic.js';
 export { DIAGNOSTIC_CODES, type DiagnosticCode, type Severity } from './diagnostic-codes.js';
 export { type ConnectorFolder, discoverConnectors } from './discover-connectors.js';
+export { type ConnectorDoc, connectorDoc } from './docs-model.js';
 export { GOLDEN_FILE } from './file-rules.js';
 export { generateTypes } from './generate-types.js';
 export type { GoldenCases } from './generated/golden.js';
@@ -48,12 +49,20 @@ export {
 } from './registry-client.js';
 export { openRegistrySource, type RegistrySource, type SourceRead } from './registry-source.js';
 export {
+  DOCS_TEMPLATES_DIR,
+  docsDrift,
+  type RenderDocsOptions,
+  renderDocs,
+  writeDocs,
+} from './render-docs.js';
+export {
   type HostOffer,
   parseSpec,
   type Resolution,
   type ResolveOptions,
   resolveVersion,
 } from './resolve-version.js';
+export { type SchemaRow, schemaRows } from './schema-rows.js';
 export { type ServedRegistry, serveRegistry } from './serve-registry.js';
 export { type IndexSignatureCheck, signIndex, verifyIndexSignature } from './sign-index.js';
 export {
