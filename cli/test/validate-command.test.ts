@@ -1,19 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT, jobforge as run } from './run-jobforge.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'cli/bin/jobforge.mjs');
 const FIXTURES = join(ROOT, 'registry/test/fixtures');
-
-function jobforge(args: string[], cwd = FIXTURES) {
-  const run = spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const jobforge = (args: string[]) => run(args, FIXTURES);
 
 describe('jobforge validate', () => {
   it('exits 0 on a clean tree and says so', () => {

@@ -14,6 +14,15 @@ export { GOLDEN_FILE } from './file-rules.js';
 export { generateTypes } from './generate-types.js';
 export type { GoldenCases } from './generated/golden.js';
 export type { ConnectorMetadata } from './generated/metadata.js';
+export { type GoldenServer, startGoldenServer } from './golden/golden-server.js';
+export { hasPath, matchSubset } from './golden/match-subset.js';
+export {
+  type GoldenCase,
+  type GoldenCaseResult,
+  type RunGoldenOptions,
+  runGoldenCases,
+} from './golden/run-golden-cases.js';
+export { runGoldenFile } from './golden/run-golden-file.js';
 export {
   ARTIFACTS_DIR,
   type ArtifactRef,
@@ -62,6 +71,13 @@ export {
   type ResolveOptions,
   resolveVersion,
 } from './resolve-version.js';
+export {
+  AUTH_CHOICES,
+  type AuthChoice,
+  checkScaffoldAnswers,
+  type ScaffoldAnswers,
+} from './scaffold/scaffold-answers.js';
+export { type ScaffoldResult, scaffoldConnector } from './scaffold/scaffold-connector.js';
 export { type SchemaRow, schemaRows } from './schema-rows.js';
 export { type ServedRegistry, serveRegistry } from './serve-registry.js';
 export { type IndexSignatureCheck, signIndex, verifyIndexSignature } from './sign-index.js';

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { CONNECTOR_PATHS_ARG } from '../connector-paths-arg.js';
 import type { GlobalArgs } from '../global-args.js';
 
 interface ValidateArgs extends GlobalArgs {
@@ -14,12 +15,7 @@ export const validateCommand: CommandModule<GlobalArgs, ValidateArgs> = {
   describe: 'Check connector folders: schema, semantic and release rules, every problem at once',
   builder: (y) =>
     y
-      .positional('paths', {
-        type: 'string',
-        array: true,
-        default: ['connectors'],
-        describe: 'Connector folders, or folders holding them',
-      })
+      .positional('paths', CONNECTOR_PATHS_ARG)
       .option('format', {
         choices: ['pretty', 'json', 'github'] as const,
         default: 'pretty' as const,

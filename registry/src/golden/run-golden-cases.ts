@@ -1,0 +1,127 @@
+import { type ConnectorFn, type JsonObject, type JsonValue, runConnector } from '@jobforge/sdk';
+import type { GoldenCases } from '../generated/golden.js';
+import { hasPath, matchSubset } from './match-subset.js';
+
+export type GoldenCase = GoldenCases['cases'][number];
+
+export interface GoldenCaseResult {
+  name: string;
+  ok: boolean;
+  /** One line per failed expectation. */
+  failures: string[];
+  duration_ms: number;
+}
+
+export interface RunGoldenOptions {
+  /** Replaces `{{golden_server}}` in case inputs and settings (see startGoldenServer). */
+  serverUrl?: (run: string) => string;
+  /** Per-attempt timeout. Default 10 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs a connector's golden contract cases through runConnector: checks the output (subset match) or
+ * the error code, the evidence keys and the output keys, and runs deterministic cases twice and
+ * compares their output hashes. Never throws for a failing connector: failures are data.
+ *
+ * @example
+ * const results = await runGoldenCases(echo, { connector_id: 'echo', version: '1.0.0', supported_job_types: ['echo.say'] }, cases);
+ */
+export async function runGoldenCases<P, D>(
+  connector: ConnectorFn<P, D>,
+  metadata: { connector_id: string; version: string; supported_job_types: string[] },
+  cases: readonly GoldenCase[],
+  options: RunGoldenOptions = {},
+): Promise<GoldenCaseResult[]> {
+  // Golden inputs are JSON from a file: the connector's own validation is what the cases exercise.
+  const fn = connector as unknown as ConnectorFn;
+  const results: GoldenCaseResult[] = [];
+  let runs = 0;
+  for (const golden of cases) {
+    const started = performance.now();
+    const once = () =>
+      runOnce(fn, metadata, golden, options, `run-${++runs}`).catch((error: unknown) => ({
+        thrown: error instanceof Error ? error.message : String(error),
+      }));
+    const first = await once();
+    const failures = 'thrown' in first ? [`the run threw: ${first.thrown}`] : check(golden, first);
+    if (golden.deterministic && failures.length === 0 && !('thrown' in first)) {
+      const second = await once();
+      const a = first.evidence.predicate.output_hash;
+      const b = 'thrown' in second ? undefined : second.evidence.predicate.output_hash;
+      if (a !== b)
+        failures.push(
+          `deterministic, but two runs gave different output hashes (${a.slice(0, 12)}…, ${b?.slice(0, 12) ?? 'a throw'}…); make the output independent of time and randomness or set "deterministic": false`,
+        );
+    }
+    results.push({
+      name: golden.name,
+      ok: failures.length === 0,
+      failures,
+      duration_ms: Math.round(performance.now() - started),
+    });
+  }
+  return results;
+}
+
+type Run = Awaited<ReturnType<typeof runConnector<JsonValue, JsonValue>>>;
+
+async function runOnce(
+  fn: ConnectorFn,
+  metadata: { connector_id: string; version: string; supported_job_types: string[] },
+  golden: GoldenCase,
+  options: RunGoldenOptions,
+  run: string,
+): Promise<Run> {
+  const fill = (value: unknown): JsonValue =>
+    options.serverUrl
+      ? (JSON.parse(
+          JSON.stringify(value ?? null).replaceAll('{{golden_server}}', options.serverUrl(run)),
+        ) as JsonValue)
+      : (value as JsonValue);
+  return runConnector(
+    fn,
+    {
+      config: {
+        timeout_ms: options.timeoutMs ?? 10_000,
+        retry_policy: { max_retries: 0 },
+        ...(golden.settings ? { settings: fill(golden.settings) as JsonObject } : {}),
+      },
+      input: {
+        operation: golden.operation ?? metadata.supported_job_types[0] ?? '',
+        payload: fill(golden.input),
+      },
+      context: {
+        tenant_id: 'golden',
+        trace_id: `golden-${golden.name}`,
+        ...(golden.secrets ? { secrets: golden.secrets } : {}),
+      },
+    },
+    { connector: { id: metadata.connector_id, version: metadata.version } },
+  );
+}
+
+function check(golden: GoldenCase, run: Run): string[] {
+  const failures: string[] = [];
+  if (golden.expected_error) {
+    if (run.ok) return [`expected error ${golden.expected_error.code}, but the run succeeded`];
+    if (run.error.code !== golden.expected_error.code)
+      failures.push(
+        `error.code: expected ${golden.expected_error.code}, got ${run.error.code} (${run.error.message})`,
+      );
+    const retryable = golden.expected_error.retryable;
+    if (retryable !== undefined && run.error.retryable !== retryable)
+      failures.push(`error.retryable: expected ${retryable}, got ${run.error.retryable}`);
+  } else if (!run.ok) {
+    return [`expected success, got error ${run.error.code}: ${run.error.message}`];
+  } else if (golden.expected_output !== undefined) {
+    failures.push(...matchSubset(golden.expected_output, run.data));
+  }
+  for (const key of golden.expected_trace_keys ?? [])
+    if (!hasPath(run.evidence.predicate, key))
+      failures.push(`evidence: expected the key ${key}, missing`);
+  for (const key of golden.expected_artifact_keys ?? [])
+    if (!run.ok || !hasPath(run.data, key))
+      failures.push(`output: expected the artifact key ${key}, missing`);
+  return failures;
+}
