@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JobForgeError, writeFileAtomic } from '@jobforge/sdk';
+import { alignTables } from './align-tables.js';
 import { type ConnectorDoc, connectorDoc } from './docs-model.js';
 import { parseIndex } from './parse-index.js';
 import { validateConnectors } from './validate-connectors.js';
@@ -59,8 +60,8 @@ export async function renderDocs(options: RenderDocsOptions = {}): Promise<Map<s
   docs.sort((a, b) => (a.id < b.id ? -1 : 1));
   const templates = await loadTemplates(options.templatesDir ?? DOCS_TEMPLATES_DIR);
   const files = new Map<string, string>();
-  files.set('README.md', templates.index({ connectors: docs }));
-  for (const doc of docs) files.set(`${doc.id}.md`, templates.connector(doc));
+  files.set('README.md', alignTables(templates.index({ connectors: docs })));
+  for (const doc of docs) files.set(`${doc.id}.md`, alignTables(templates.connector(doc)));
   files.set('catalog.html', templates.catalog({ count: docs.length, data: catalogJson(docs) }));
   return files;
 }
