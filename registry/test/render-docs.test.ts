@@ -76,7 +76,9 @@ describe('jobforge docs', () => {
       '### greets\n\n`alpha.greet` with (JSON)\n\n```json5\n{\n  "name": "Ada"\n}\n```',
     );
     expect(page).toMatch(/\| 1\.1\.0 +\| active \| — +\| `sha256-/);
-    expect(page).toMatch(/\| 1\.0\.0 \(yanked\) \(deprecated\) \| active \| 2023-11-14T22:13:20Z \| `sha256-/);
+    expect(page).toMatch(
+      /\| 1\.0\.0 \(yanked\) \(deprecated\) \| active \| 2023-11-14T22:13:20Z \| `sha256-/,
+    );
     expect(files.get('README.md')).toContain('Pipes \\| and newlines stay inside one cell.');
 
     const docsDir = join(root, 'docs');
