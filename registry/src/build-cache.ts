@@ -6,14 +6,17 @@ import { BUNDLE_RECIPE } from './bundle-connectors.js';
 
 /** What the last build of one connector was made from and what it produced. */
 export interface CachedBundle {
-  /** sha256 of metadata.json plus every input file, by path relative to the connectors root. */
-  inputs: Record<string, string>;
+  /** Indexes into the cache's file table: metadata.json and every input file of the bundle. */
+  inputs: number[];
   integrity: string;
   size: number;
 }
 
 interface CacheFile {
   key: string;
+  /** Paths relative to the connectors root, and the sha256 each had when last built. */
+  files: string[];
+  hashes: string[];
   bundles: Record<string, CachedBundle>;
 }
 
@@ -23,40 +26,45 @@ export const BUILD_CACHE_FILE = join('.cache', 'build.json');
 /**
  * The rebuild cache: lets an unchanged connector skip bundling. An entry is used only when every
  * file its bundle was made from hashes the same as then; the cache never changes output bytes,
- * only how fast they are made.
+ * only how fast they are made. Connectors share most inputs (the sdk), so files are listed once.
  */
 export class BuildCache {
   private readonly fileHashes = new Map<string, Promise<string | undefined>>();
+  private dirty = false;
+  private readonly positions: Map<string, number>;
 
   private constructor(
     private readonly path: string,
     private readonly root: string,
-    private readonly key: string,
-    private readonly entries: Record<string, CachedBundle>,
-  ) {}
+    private readonly file: CacheFile,
+  ) {
+    this.positions = new Map(file.files.map((f, i) => [f, i]));
+  }
 
   static async open(outDir: string, root: string): Promise<BuildCache> {
     const { version } = await import('esbuild');
     const key = `${BUNDLE_RECIPE}|esbuild@${version}`;
     const path = join(outDir, BUILD_CACHE_FILE);
-    let entries: Record<string, CachedBundle> = {};
+    let file: CacheFile = { key, files: [], hashes: [], bundles: {} };
     try {
-      const file = JSON.parse(await readFile(path, 'utf8')) as CacheFile;
-      if (file.key === key && typeof file.bundles === 'object' && file.bundles)
-        entries = file.bundles;
+      const read = JSON.parse(await readFile(path, 'utf8')) as CacheFile;
+      if (read.key === key && Array.isArray(read.files) && Array.isArray(read.hashes)) file = read;
     } catch {
       // No cache or an unreadable one: everything is bundled afresh.
     }
-    return new BuildCache(path, root, key, entries);
+    return new BuildCache(path, root, file);
   }
 
   /** The cached bundle of a connector when none of its inputs changed. */
   async lookup(id: string, metadataPath: string): Promise<CachedBundle | undefined> {
-    const entry = this.entries[id];
-    if (!entry?.inputs[this.rel(metadataPath)]) return undefined;
-    for (const [path, hash] of Object.entries(entry.inputs))
-      if ((await this.hash(resolve(this.root, path))) !== hash) return undefined;
-    return entry;
+    const entry = this.file.bundles[id];
+    if (!entry?.inputs.some((i) => this.file.files[i] === this.rel(metadataPath))) return undefined;
+    const current = await Promise.all(
+      entry.inputs.map((i) => this.hash(resolve(this.root, this.file.files[i] ?? ''))),
+    );
+    return current.every((hash, n) => hash === this.file.hashes[entry.inputs[n]!])
+      ? entry
+      : undefined;
   }
 
   async record(
@@ -65,19 +73,27 @@ export class BuildCache {
     inputs: readonly string[],
     bundle: { integrity: string; size: number },
   ): Promise<void> {
-    const hashes: Record<string, string> = {};
+    const indexes: number[] = [];
     for (const path of [metadataPath, ...inputs].sort()) {
       const hash = await this.hash(path);
-      if (hash) hashes[this.rel(path)] = hash;
+      if (!hash) continue;
+      const rel = this.rel(path);
+      let i = this.positions.get(rel);
+      if (i === undefined) {
+        i = this.file.files.push(rel) - 1;
+        this.positions.set(rel, i);
+      }
+      this.file.hashes[i] = hash;
+      indexes.push(i);
     }
-    this.entries[id] = { inputs: hashes, integrity: bundle.integrity, size: bundle.size };
+    this.file.bundles[id] = { inputs: indexes, integrity: bundle.integrity, size: bundle.size };
+    this.dirty = true;
   }
 
   async save(): Promise<void> {
-    const sorted = Object.fromEntries(
-      Object.entries(this.entries).sort(([a], [b]) => (a < b ? -1 : 1)),
-    );
-    await writeFileAtomic(this.path, JSON.stringify({ key: this.key, bundles: sorted }));
+    if (!this.dirty) return;
+    await writeFileAtomic(this.path, JSON.stringify(this.file));
+    this.dirty = false;
   }
 
   private rel(path: string): string {

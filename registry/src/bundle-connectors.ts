@@ -33,8 +33,8 @@ const REQUIRE_SHIM =
 
 /**
  * Bundles each connector's entry into one self-contained ES module: npm dependencies and
- * `@jobforge/sdk` inlined (the sdk from its TypeScript source), Node builtins left as imports. All
- * entries go through one esbuild call (it parallelises); nothing is executed. Paths in the output
+ * `@jobforge/sdk` inlined (the sdk from its TypeScript source), Node builtins left as imports.
+ * Entries go through esbuild a hundred at a time; nothing is executed. Paths in the output
  * are relative to `root`, so the same sources give the same bytes wherever the checkout is.
  * Throws `BUNDLE_FAILED` naming every connector whose bundle failed and why.
  *
@@ -46,7 +46,34 @@ export async function bundleConnectors(
   root: string,
 ): Promise<Map<string, Bundle>> {
   const bundles = new Map<string, Bundle>();
-  if (requests.length === 0) return bundles;
+  // esbuild's time per entry grows with the number of entries in one call (each entry is linked
+  // against the whole module graph), so entries go in chunks, two calls in flight.
+  const chunks: BundleRequest[][] = [];
+  for (let i = 0; i < requests.length; i += CHUNK) chunks.push(requests.slice(i, i + CHUNK));
+  const errors: Message[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++]!;
+      const built = await bundleChunk(chunk, root);
+      if (Array.isArray(built)) errors.push(...built);
+      else for (const [id, bundle] of built) bundles.set(id, bundle);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(2, chunks.length) }, worker));
+  if (errors.length > 0) throw bundleFailure(errors, requests, root);
+  // Map order follows the requests, whatever order the chunks finished in.
+  return new Map(requests.map((r) => [r.id, bundles.get(r.id)!]));
+}
+
+const CHUNK = 100;
+
+/** One esbuild call for a few entries: their bundles, or esbuild's error messages. */
+async function bundleChunk(
+  requests: readonly BundleRequest[],
+  root: string,
+): Promise<Map<string, Bundle> | Message[]> {
+  const bundles = new Map<string, Bundle>();
   const esbuild = await import('esbuild');
   let result: Awaited<ReturnType<typeof esbuild.build>> & { metafile: Metafile };
   try {
@@ -68,7 +95,7 @@ export async function bundleConnectors(
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors;
     if (!errors) throw error;
-    throw bundleFailure(errors, requests, root);
+    return errors;
   }
   const byName = new Map((result.outputFiles ?? []).map((f) => [relative(root, f.path), f]));
   for (const [i, request] of requests.entries()) {

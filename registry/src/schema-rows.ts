@@ -36,9 +36,7 @@ export function schemaRows(schema: unknown, prefix = '', depth = 0): SchemaRow[]
 function typeOf(schema: Schema): string {
   if (Array.isArray(schema.enum)) return schema.enum.map((v) => JSON.stringify(v)).join(' | ');
   if ('const' in schema) return JSON.stringify(schema.const);
-  const type = Array.isArray(schema.type)
-    ? schema.type.join(' | ')
-    : String(schema.type ?? 'any');
+  const type = Array.isArray(schema.type) ? schema.type.join(' | ') : String(schema.type ?? 'any');
   if (type === 'array' && isSchema(schema.items)) return `${typeOf(schema.items)}[]`;
   return type;
 }
