@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, jobforge as run } from './run-jobforge.js';
@@ -82,5 +83,17 @@ describe('jobforge validate', () => {
     const missing = jobforge(['validate', 'no-such-dir']);
     expect(missing.stdout).toContain('PATH_NOT_FOUND');
     expect(missing.code).toBe(2);
+  });
+});
+
+describe('scripts/validate-connector.ts', () => {
+  it('works as the README shows it, with the same output and exit code as the CLI', () => {
+    const script = spawnSync(
+      join(ROOT, 'node_modules/.bin/tsx'),
+      ['scripts/validate-connector.ts', 'registry/test/fixtures/RATE_LIMIT_BURST/acme'],
+      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+    );
+    expect(script.stdout).toContain('error RATE_LIMIT_BURST');
+    expect(script.status).toBe(1);
   });
 });

@@ -1,5 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { init, parse } from 'es-module-lexer';
+import { readRegularFile } from './read-regular-file.js';
+
+/** Entry modules larger than this are not analysed (a connector entry is a few KiB). */
+const MAX_ENTRY_BYTES = 4 * 1024 * 1024;
 
 /** What static analysis of an entry module tells, without running it. */
 export interface EntryFacts {
@@ -21,22 +24,25 @@ export async function analyzeEntries(paths: readonly string[]): Promise<Map<stri
   await init;
   const facts = new Map<string, EntryFacts>();
   const hard: string[] = [];
-  await Promise.all(
-    paths.map(async (path) => {
-      const source = await readFile(path, 'utf8');
-      try {
-        const [, exports] = parse(source, path);
-        const names = exports.map((e) => e.n);
-        const def = exports.find((e) => e.n === 'default');
-        facts.set(path, {
-          exports: names,
-          defaultKind: def ? classifyDefault(source, def.e, def.ln) : 'none',
-        });
-      } catch {
-        hard.push(path);
-      }
-    }),
-  );
+  for (const path of paths) {
+    const read = readRegularFile(path, MAX_ENTRY_BYTES);
+    if (!read.ok) {
+      facts.set(path, { exports: [], defaultKind: 'unknown' }); // existence is checked elsewhere
+      continue;
+    }
+    const source = read.bytes.toString('utf8');
+    try {
+      const [, exports] = parse(source, path);
+      const names = exports.map((e) => e.n);
+      const def = exports.find((e) => e.n === 'default');
+      facts.set(path, {
+        exports: names,
+        defaultKind: def ? classifyDefault(source, def.e, def.ln) : 'none',
+      });
+    } catch {
+      hard.push(path);
+    }
+  }
   if (hard.length > 0)
     for (const [path, fact] of await analyzeWithEsbuild(hard)) facts.set(path, fact);
   return facts;

@@ -1,4 +1,4 @@
-import { lstat, realpath, stat } from 'node:fs/promises';
+import { lstatSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import type { Finding } from './diagnostic.js';
@@ -13,73 +13,30 @@ export interface ConnectorFolder {
   file: string;
 }
 
+export interface Discovery {
+  folders: ConnectorFolder[];
+  findings: Finding[];
+  /** Absolute paths of the regular files seen while walking, so rules need not stat them again. */
+  files: ReadonlySet<string>;
+}
+
 const IGNORE = ['**/node_modules/**', '**/.git/**', '**/.jobforge/**'];
 
 /**
  * Finds connector folders under the given paths. A folder holding metadata.json is a connector and
  * is not searched further. Symbolic links are followed once each; a link that loops back is reported,
- * never walked, so a hostile tree cannot make discovery run forever.
+ * never walked, so a hostile tree cannot make discovery run forever. The walk is synchronous
+ * (fast-glob's sync API): it is a few thousand readdir calls, several times faster that way.
  */
 export async function discoverConnectors(
   paths: readonly string[],
   cwd: string,
-): Promise<{ folders: ConnectorFolder[]; findings: Finding[] }> {
+): Promise<Discovery> {
   const findings: Finding[] = [];
-  const metadataPaths = new Map<string, string>(); // real path of the folder → metadata path
+  const metadataPaths = new Map<string, string>(); // folder (real path when reached by a link) → metadata path
+  const files = new Set<string>();
   const visited = new Set<string>();
   const show = (path: string): string => relative(cwd, path).split(sep).join('/') || '.';
-
-  const add = async (metadataPath: string): Promise<void> => {
-    const real = await realpath(dirname(metadataPath)).catch(() => dirname(metadataPath));
-    if (!metadataPaths.has(real)) metadataPaths.set(real, metadataPath);
-  };
-
-  const walk = async (root: string): Promise<number> => {
-    const realRoot = await realpath(root);
-    if (visited.has(realRoot)) return 1; // already searched through another path
-    visited.add(realRoot);
-    const before = metadataPaths.size;
-    if (await exists(join(root, 'metadata.json'))) {
-      await add(join(root, 'metadata.json'));
-      return 1;
-    }
-    const entries = await fg('**', {
-      cwd: root,
-      onlyFiles: false,
-      followSymbolicLinks: false,
-      objectMode: true,
-      ignore: IGNORE,
-      dot: false,
-      suppressErrors: true,
-    });
-    for (const entry of entries) {
-      const path = join(root, entry.path);
-      if (entry.dirent.isSymbolicLink()) {
-        await followLink(path);
-      } else if (entry.name === 'metadata.json') {
-        await add(path);
-      }
-    }
-    return metadataPaths.size - before;
-  };
-
-  const followLink = async (path: string): Promise<void> => {
-    let target: import('node:fs').Stats;
-    let real: string;
-    try {
-      target = await stat(path);
-      real = await realpath(path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ELOOP') loop(path);
-      return; // a dangling link is not a connector; nothing to report
-    }
-    if (basename(path) === 'metadata.json') return add(path);
-    if (!target.isDirectory()) return;
-    const parent = await realpath(dirname(path));
-    if (parent === real || parent.startsWith(`${real}${sep}`)) return loop(path);
-    await walk(path);
-  };
-
   const loop = (path: string): void => {
     findings.push({
       code: 'SYMLINK_LOOP',
@@ -88,13 +45,60 @@ export async function discoverConnectors(
       pointer: '',
     });
   };
+  const add = (metadataPath: string, viaLink: boolean): void => {
+    const dir = dirname(metadataPath);
+    const key = viaLink ? safeRealpath(dir) : dir;
+    if (!metadataPaths.has(key)) metadataPaths.set(key, metadataPath);
+  };
+
+  const walk = (root: string, viaLink: boolean): number => {
+    const realRoot = safeRealpath(root);
+    if (visited.has(realRoot)) return 1; // already searched through another path
+    visited.add(realRoot);
+    const before = metadataPaths.size;
+    const entries = fg.sync('**', {
+      cwd: root,
+      onlyFiles: false,
+      followSymbolicLinks: false,
+      objectMode: true,
+      ignore: IGNORE,
+      suppressErrors: true,
+    });
+    for (const entry of entries) {
+      const path = join(root, entry.path);
+      if (entry.dirent.isSymbolicLink()) followLink(path);
+      else {
+        // Files reached through a link are not recorded: rules then check where they really are.
+        if (entry.dirent.isFile() && !viaLink) files.add(path);
+        if (entry.name === 'metadata.json') add(path, viaLink);
+      }
+    }
+    return metadataPaths.size - before;
+  };
+
+  const followLink = (path: string): void => {
+    let target: Stats;
+    try {
+      target = statSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOOP') loop(path);
+      return; // a dangling link is not a connector; nothing to report
+    }
+    if (basename(path) === 'metadata.json') add(path, true);
+    else if (target.isDirectory()) {
+      const real = safeRealpath(path);
+      const parent = safeRealpath(dirname(path));
+      if (parent === real || parent.startsWith(`${real}${sep}`)) loop(path);
+      else walk(path, true);
+    }
+  };
 
   for (const given of paths) {
     const path = resolve(cwd, given);
-    let info: import('node:fs').Stats;
+    let info: Stats;
     try {
-      info = await lstat(path);
-      if (info.isSymbolicLink()) info = await stat(path);
+      info = lstatSync(path);
+      if (info.isSymbolicLink()) info = statSync(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ELOOP') loop(path);
       else
@@ -107,9 +111,9 @@ export async function discoverConnectors(
       continue;
     }
     let found = 0;
-    if (info.isDirectory()) found = await walk(path);
+    if (info.isDirectory()) found = walk(path, false);
     else if (basename(path) === 'metadata.json') {
-      await add(path);
+      add(path, false);
       found = 1;
     }
     if (found === 0)
@@ -122,23 +126,21 @@ export async function discoverConnectors(
   }
 
   // A connector folder is not searched further: drop metadata.json files nested inside another one.
-  const dirs = [...metadataPaths.values()].sort();
   const folders: ConnectorFolder[] = [];
   let outer: string | undefined;
-  for (const metadataPath of dirs) {
+  for (const metadataPath of [...metadataPaths.values()].sort()) {
     const dir = dirname(metadataPath);
     if (outer !== undefined && dir.startsWith(`${outer}${sep}`)) continue;
     outer = dir;
     folders.push({ dir, metadataPath, file: show(metadataPath) });
   }
-  return { folders, findings };
+  return { folders, findings, files };
 }
 
-async function exists(path: string): Promise<boolean> {
+function safeRealpath(path: string): string {
   try {
-    await lstat(path);
-    return true;
+    return realpathSync(path);
   } catch {
-    return false;
+    return path;
   }
 }

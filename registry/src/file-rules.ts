@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ConnectorCheck } from './connector-check.js';
 import type { Finding } from './diagnostic.js';
@@ -6,6 +6,7 @@ import { lineColumn } from './line-column.js';
 import { locate } from './locate.js';
 import { compiledGoldenValidator } from './metadata-schema.js';
 import { parseJsonPositions } from './parse-json-positions.js';
+import { readRegularFile } from './read-regular-file.js';
 import { schemaFindings } from './schema-findings.js';
 
 /** Where a connector keeps its golden contract cases, relative to its folder. */
@@ -32,17 +33,17 @@ export function resolveEntry({ folder, meta }: ConnectorCheck): string | Finding
 }
 
 /** README, golden cases and entry existence: the files a connector must ship beside its metadata. */
-export async function fileFindings(
+export function fileFindings(
   check: ConnectorCheck,
   entry: string | undefined,
-): Promise<Finding[]> {
+  known: ReadonlySet<string>,
+): Finding[] {
   const { folder, meta } = check;
   const findings: Finding[] = [];
-  const [readme, golden, entryInfo] = await Promise.all([
-    isFile(join(folder.dir, 'README.md')),
-    isFile(join(folder.dir, GOLDEN_FILE)),
-    entry ? isFile(entry) : Promise.resolve(true),
-  ]);
+  const isFile = (path: string) => known.has(path) || statIsFile(path);
+  const readme = isFile(join(folder.dir, 'README.md'));
+  const golden = isFile(join(folder.dir, GOLDEN_FILE));
+  const entryInfo = entry ? isFile(entry) : true;
   if (!readme)
     findings.push({
       code: 'README_MISSING',
@@ -59,7 +60,7 @@ export async function fileFindings(
     });
   else {
     const shown = folder.file.replace(/metadata\.json$/, GOLDEN_FILE);
-    findings.push(...(await goldenFindings(join(folder.dir, GOLDEN_FILE), shown)));
+    findings.push(...goldenFindings(join(folder.dir, GOLDEN_FILE), shown));
   }
   if (!entryInfo)
     findings.push({
@@ -68,11 +69,20 @@ export async function fileFindings(
       file: folder.file,
       pointer: '/entry',
     });
+  else if (entry && !known.has(entry) && !insideRealFolder(entry, folder.dir))
+    // Not seen as a plain file by the walk: a link (or a linked folder) may lead outside.
+    findings.push({
+      code: 'ENTRY_OUTSIDE_FOLDER',
+      message: `entry "${String(meta.entry)}" resolves through a symbolic link to ${realpathSync(entry)}, outside the connector folder; the registry bundles only what is inside it: move the module into the folder`,
+      file: folder.file,
+      pointer: '/entry',
+    });
   return findings;
 }
 
-async function goldenFindings(path: string, file: string): Promise<Finding[]> {
-  const text = await readFile(path, 'utf8').catch(() => '');
+function goldenFindings(path: string, file: string): Finding[] {
+  const read = readRegularFile(path, 1024 * 1024);
+  const text = read.ok ? read.bytes.toString('utf8') : '';
   const parsed = parseJsonPositions(text);
   const where = `${GOLDEN_FILE} of this connector`;
   if (parsed.problem)
@@ -114,9 +124,18 @@ function duplicateNames(value: unknown, where: string, file: string): Finding[] 
   return [];
 }
 
-async function isFile(path: string): Promise<boolean> {
+function insideRealFolder(path: string, dir: string): boolean {
   try {
-    return (await stat(path)).isFile();
+    const inside = relative(realpathSync(dir), realpathSync(path));
+    return inside !== '' && !inside.startsWith(`..${sep}`) && resolve(inside) !== inside;
+  } catch {
+    return true; // vanished meanwhile: nothing to say about where it points
+  }
+}
+
+function statIsFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
   } catch {
     return false;
   }

@@ -15,6 +15,7 @@ export interface DuplicateKey {
   pointer: string;
   key: string;
   offset: number;
+  /** Offset of the key's first occurrence; -1 unless parsed with `track`. */
   firstOffset: number;
 }
 
@@ -33,6 +34,8 @@ export interface ParseJsonOptions {
   /** Record every pointer's position (slower; used to place diagnostics). */
   track?: boolean;
 }
+
+const SPECIAL = /[\\\u0000-\u001f]/;
 
 class Stop extends Error {
   constructor(readonly problem: JsonParseProblem) {
@@ -61,6 +64,9 @@ export function parseJsonPositions(text: string, options: ParseJsonOptions = {})
   const maxDepth = options.maxDepth ?? 128;
   const positions = options.track ? new Map<string, JsonPosition>() : undefined;
   const duplicates: DuplicateKey[] = [];
+  const path: (string | number)[] = [];
+  const pathPointer = (last: string): string =>
+    [...path, last].map((part) => `/${escapePointer(String(part))}`).join('');
   let i = 0;
 
   const fail = (message: string, at = i, kind: JsonParseProblem['kind'] = 'syntax'): never => {
@@ -77,6 +83,15 @@ export function parseJsonPositions(text: string, options: ParseJsonOptions = {})
   };
 
   const parseString = (): string => {
+    // Fast path: most strings have no escape and no control character, so one native scan finds them.
+    const close = text.indexOf('"', i + 1);
+    if (close !== -1) {
+      const raw = text.slice(i + 1, close);
+      if (!SPECIAL.test(raw)) {
+        i = close + 1;
+        return raw;
+      }
+    }
     const start = i;
     i++; // opening quote
     let out = '';
@@ -150,7 +165,6 @@ export function parseJsonPositions(text: string, options: ParseJsonOptions = {})
     const start = i;
     i++;
     const object: Record<string, unknown> = {};
-    const seen = new Map<string, number>();
     skipSpace();
     if (text.charCodeAt(i) === 125) {
       i++;
@@ -166,17 +180,23 @@ export function parseJsonPositions(text: string, options: ParseJsonOptions = {})
         );
       const keyAt = i;
       const key = parseString();
-      const child = `${pointer}/${escapePointer(key)}`;
-      const first = seen.get(key);
-      if (first !== undefined)
-        duplicates.push({ pointer: child, key, offset: keyAt, firstOffset: first });
-      else seen.set(key, keyAt);
+      // Pointers are built only when tracking; otherwise the path stack names a duplicate on demand.
+      const child = positions ? `${pointer}/${escapePointer(key)}` : '';
+      if (Object.hasOwn(object, key))
+        duplicates.push({
+          pointer: positions ? child : pathPointer(key),
+          key,
+          offset: keyAt,
+          firstOffset: positions?.get(child)?.key ?? -1,
+        });
       if (positions) positions.set(child, { key: keyAt, value: keyAt });
       skipSpace();
       if (text.charCodeAt(i) !== 58)
         fail(`expected ':' after the property name, found ${describe(i)}`);
       i++;
+      path.push(key);
       const value = parseValue(child, depth);
+      path.pop();
       if (key === '__proto__')
         Object.defineProperty(object, key, {
           value,
@@ -212,7 +232,9 @@ export function parseJsonPositions(text: string, options: ParseJsonOptions = {})
     for (;;) {
       skipSpace();
       if (text.charCodeAt(i) === 93) fail('trailing comma before ]: remove it');
+      path.push(array.length);
       array.push(parseValue(positions ? `${pointer}/${array.length}` : '', depth));
+      path.pop();
       skipSpace();
       const c = text.charCodeAt(i);
       if (c === 44) {

@@ -1,7 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
 import type { Finding } from './diagnostic.js';
 import { lineColumn } from './line-column.js';
 import { type JsonParseResult, parseJsonPositions } from './parse-json-positions.js';
+import { readRegularFile } from './read-regular-file.js';
 
 export interface MetadataFile {
   /** The decoded text (BOM removed); undefined when the file could not be read or decoded. */
@@ -24,11 +24,11 @@ const DECODER = new TextDecoder('utf-8', { fatal: true });
  * without being opened; a huge file without being read; a BOM, invalid UTF-8, a syntax error, deep
  * nesting and duplicate keys each become a finding with the exact line and column.
  */
-export async function readMetadataFile(
+export function readMetadataFile(
   path: string,
   file: string,
   options: ReadMetadataOptions = {},
-): Promise<MetadataFile> {
+): MetadataFile {
   const maxBytes = options.maxBytes ?? 1024 * 1024;
   const at = (
     code: Finding['code'],
@@ -37,31 +37,26 @@ export async function readMetadataFile(
   ): MetadataFile => ({
     findings: [{ code, message, file, pointer: '', ...extra }],
   });
-  let bytes: Buffer;
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) {
+  const read = readRegularFile(path, maxBytes);
+  if (!read.ok) {
+    if (read.reason === 'not-a-file')
       return at(
         'FILE_UNREADABLE',
-        `${file} is ${kindOf(info)}, expected a regular file holding the connector's metadata JSON; replace it with a file`,
+        `${file} is ${kindOf(read.stats)}, expected a regular file holding the connector's metadata JSON; replace it with a file`,
       );
-    }
-    if (info.size > maxBytes) {
+    if (read.reason === 'too-large')
       return at(
         'FILE_TOO_LARGE',
-        `${file} is ${info.size} bytes, expected at most ${maxBytes}; metadata holds descriptions and schemas, not data: move large content elsewhere`,
+        `${file} is ${read.size} bytes, expected at most ${maxBytes}; metadata holds descriptions and schemas, not data: move large content elsewhere`,
       );
-    }
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
     return at(
       'FILE_UNREADABLE',
-      code === 'ELOOP'
+      read.code === 'ELOOP'
         ? `${file} is a symbolic link that loops back on itself; point it at a real file`
-        : `${file} cannot be read (${code ?? (error as Error).message}); check that it exists and is readable`,
+        : `${file} cannot be read (${read.code}); check that it exists and is readable`,
     );
   }
+  const bytes = read.bytes;
   const findings: Finding[] = [];
   let start = 0;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
@@ -105,7 +100,14 @@ export async function readMetadataFile(
       ...lineColumn(text, offset),
     });
   }
-  for (const dup of parsed.duplicates) {
+  // Rare: parse again with positions, which also knows where each duplicate key first appeared.
+  const duplicates = parsed.duplicates.length
+    ? parseJsonPositions(text, {
+        track: true,
+        ...(options.maxDepth ? { maxDepth: options.maxDepth } : {}),
+      }).duplicates
+    : [];
+  for (const dup of duplicates) {
     const first = lineColumn(text, dup.firstOffset);
     findings.push({
       code: 'JSON_DUPLICATE_KEY',

@@ -88,22 +88,21 @@ export async function validateConnectors(
   options: ValidateOptions = {},
 ): Promise<ValidationResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const { folders, findings: discoveryFindings } = await discoverConnectors(
-    paths.length > 0 ? paths : ['connectors'],
-    cwd,
-  );
+  const {
+    folders,
+    findings: discoveryFindings,
+    files: knownFiles,
+  } = await discoverConnectors(paths.length > 0 ? paths : ['connectors'], cwd);
   const general: Finding[] = [...discoveryFindings];
   const index = await loadIndex(options.against, cwd, general);
   const validate = compiledMetadataValidator();
 
-  const states = await Promise.all(
-    folders.map(async (folder) => {
-      const read = await readMetadataFile(folder.metadataPath, folder.file, {
-        ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
-      });
-      return { folder, ...read };
+  const states = folders.map((folder) => ({
+    folder,
+    ...readMetadataFile(folder.metadataPath, folder.file, {
+      ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
     }),
-  );
+  }));
 
   const checks: { check: ConnectorCheck; findings: Finding[]; text: string; entry?: string }[] = [];
   const others: Finding[] = [];
@@ -139,13 +138,13 @@ export async function validateConnectors(
   }
 
   // Files beside metadata, then one batched analysis of every entry that exists.
-  await Promise.all(
-    checks.map(async (c) => {
-      c.findings.push(...(await fileFindings(c.check, c.entry)));
-    }),
-  );
+  for (const c of checks) c.findings.push(...fileFindings(c.check, c.entry, knownFiles));
   const entries = checks
-    .filter((c) => c.entry && !c.findings.some((f) => f.code === 'ENTRY_NOT_FOUND'))
+    .filter(
+      (c) =>
+        c.entry &&
+        !c.findings.some((f) => f.code === 'ENTRY_NOT_FOUND' || f.code === 'ENTRY_OUTSIDE_FOLDER'),
+    )
     .map((c) => c.entry!);
   const facts = await analyzeEntries(entries);
   for (const c of checks) {
@@ -164,7 +163,8 @@ export async function validateConnectors(
       dir: c.check.folder.dir,
       file: c.check.folder.file,
       metadata: c.check.meta as unknown as ConnectorMetadata,
-      valid: !located.some((d) => d.severity === 'error' && d.file === c.check.folder.file),
+      // Its own diagnostics: metadata.json's and those of files beside it (test/golden.json).
+      valid: !located.some((d) => d.severity === 'error'),
     });
   }
   for (const folder of unparsed)
@@ -222,7 +222,7 @@ async function loadAndCompare(
     } catch {
       continue; // a load failure is `jobforge test`'s to report, with the stack
     }
-    c.findings.push(...zodSchemaFindings(c.check, module.inputSchema));
+    c.findings.push(...(await zodSchemaFindings(c.check, module.inputSchema)));
   }
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type ConnectorCheck, isObject } from './connector-check.js';
 import type { Finding } from './diagnostic.js';
 
@@ -7,8 +7,13 @@ import type { Finding } from './diagnostic.js';
  * check needs the module loaded, so it runs only when the caller asks for it). Compared: types,
  * property names, required properties, and whether extra properties are allowed, recursively.
  */
-export function zodSchemaFindings({ folder, meta }: ConnectorCheck, exported: unknown): Finding[] {
+export async function zodSchemaFindings(
+  { folder, meta }: ConnectorCheck,
+  exported: unknown,
+): Promise<Finding[]> {
   if (!isZod(exported) || !isObject(meta.input_schema)) return [];
+  // zod is loaded only here: this check runs only when entries are loaded, and zod is slow to import.
+  const { z } = await import('zod');
   let fromZod: unknown;
   try {
     fromZod = z.toJSONSchema(exported as z.ZodType, { io: 'input', unrepresentable: 'any' });

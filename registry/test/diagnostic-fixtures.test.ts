@@ -32,7 +32,7 @@ const codes = Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[];
 describe('every diagnostic code has a fixture that triggers it', () => {
   it.each(codes)('%s', async (code) => {
     expect(existsSync(join(FIXTURES, code)), `add registry/test/fixtures/${code}/`).toBe(true);
-    const { diagnostics } = await runFixture(code);
+    const { diagnostics, connectors } = await runFixture(code);
     const hits = diagnostics.filter((d) => d.code === code);
     expect(hits.length, JSON.stringify(diagnostics, null, 2)).toBeGreaterThan(0);
     for (const hit of hits) {
@@ -40,6 +40,12 @@ describe('every diagnostic code has a fixture that triggers it', () => {
       expect(hit.line).toBeGreaterThanOrEqual(1);
       expect(hit.column).toBeGreaterThanOrEqual(1);
       expect(hit.message.length).toBeGreaterThan(20);
+    }
+    // An error in a connector's files makes that connector invalid; a warning does not.
+    for (const connector of connectors) {
+      const folder = connector.file.replace(/metadata\.json$/, '');
+      const own = hits.filter((d) => d.file.startsWith(folder));
+      if (own.length > 0) expect(connector.valid).toBe(DIAGNOSTIC_CODES[code].severity !== 'error');
     }
     // The fixture isolates its code: nothing else is reported.
     expect([...new Set(diagnostics.map((d) => d.code))]).toEqual([code]);
@@ -52,7 +58,7 @@ describe('every diagnostic code has a fixture that triggers it', () => {
     expect(stray).toEqual([]);
   });
 
-  it('reports nothing for the valid fixture', async () => {
+  it('reports nothing for the valid fixture (which has an x- extension key)', async () => {
     const result = await runFixture('_valid');
     expect(result.diagnostics).toEqual([]);
     expect(result.connectors.map((c) => c.valid)).toEqual([true]);

@@ -54,6 +54,9 @@ beforeAll(async () => {
     symlinkSync(`${p}.other`, p);
     symlinkSync(p, `${p}.other`);
   });
+  connector('linked', (p) => writeFileSync(p, metadataText('linked')));
+  rmSync(join(root, 'linked/src/index.mjs'));
+  symlinkSync('/etc/hostname', join(root, 'linked/src/index.mjs'));
   mkdirSync(join(root, 'nest'));
   symlinkSync('..', join(root, 'nest', 'up'));
   result = await validateConnectors([root], { cwd: root, against: false });
@@ -95,6 +98,10 @@ describe('hostile input: each gets a diagnostic and the run completes', () => {
     expect(result.diagnostics.find((d) => d.file === 'fifo/metadata.json')?.message).toMatch(
       /FIFO/,
     );
+  });
+
+  it('refuses an entry that is a link to a file outside the connector folder', () => {
+    expect(codesOf('linked/metadata.json')).toEqual(['ENTRY_OUTSIDE_FOLDER']);
   });
 
   it('reports symlink loops instead of walking them', () => {

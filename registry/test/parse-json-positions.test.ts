@@ -33,12 +33,17 @@ describe('parseJsonPositions', () => {
 
   it('reports every duplicate key with both positions and its pointer', () => {
     const text = '{"a": 1, "b": {"c": 1, "c": 2}, "a": 3}';
-    const { duplicates, value } = parseJsonPositions(text);
+    const { duplicates, value } = parseJsonPositions(text, { track: true });
     expect(duplicates.map((d) => [d.pointer, d.offset, d.firstOffset])).toEqual([
       ['/b/c', 23, 15],
       ['/a', 32, 1],
     ]);
     expect(value).toEqual(JSON.parse(text)); // the last one wins, as in JSON.parse
+    // Without tracking, the same duplicates and pointers, but no first offsets.
+    expect(parseJsonPositions(text).duplicates.map((d) => [d.pointer, d.offset])).toEqual([
+      ['/b/c', 23],
+      ['/a', 32],
+    ]);
   });
 
   it('records the position of every pointer when asked', () => {

@@ -43,14 +43,14 @@ function respond(
   response: ServerResponse,
   body: string,
   calls: Map<string, number>,
-): void {
+): ServerResponse {
   response.sendDate = false; // keeps responses byte-identical, so deterministic cases stay so
   const url = new URL(request.url ?? '/', 'http://golden');
   const [run = '', route = '', arg = ''] = url.pathname.split('/').slice(1);
-  const json = (status: number, value: unknown, headers: Record<string, string> = {}) => {
-    response.writeHead(status, { 'content-type': 'application/json', ...headers });
-    response.end(JSON.stringify(value));
-  };
+  const json = (status: number, value: unknown, headers: Record<string, string> = {}) =>
+    response
+      .writeHead(status, { 'content-type': 'application/json', ...headers })
+      .end(JSON.stringify(value));
   const retryAfter = url.searchParams.get('retry_after');
   const extra: Record<string, string> = retryAfter ? { 'retry-after': retryAfter } : {};
   if (route === 'echo') {
@@ -99,5 +99,5 @@ function respond(
       ? json(200, { verified: true, id: checked.id })
       : json(401, { verified: false, reason: checked.reason });
   }
-  json(404, { error: `no route ${url.pathname}` });
+  return json(404, { error: `no route ${url.pathname}` });
 }

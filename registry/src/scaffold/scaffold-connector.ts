@@ -5,9 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { JobForgeError, writeFileAtomic } from '@jobforge/sdk';
 import { checkScaffoldAnswers, type ScaffoldAnswers } from './scaffold-answers.js';
 
-// handlebars is CommonJS; require() gets its API without relying on synthetic default imports.
-const Handlebars = createRequire(import.meta.url)('handlebars') as typeof import('handlebars');
-
 const TEMPLATES = fileURLToPath(new URL('../../../templates/connector/', import.meta.url));
 const SCHEMAS = fileURLToPath(new URL('../../schema/', import.meta.url));
 
@@ -29,6 +26,9 @@ export interface ScaffoldResult {
 export async function scaffoldConnector(input: ScaffoldAnswers): Promise<ScaffoldResult> {
   const answers = checkScaffoldAnswers(input);
   const dir = resolve(answers.parent, answers.id);
+  // handlebars is CommonJS and only create needs it: required here, so importing the registry
+  // package (every `jobforge validate`) does not pay for loading it.
+  const Handlebars = createRequire(import.meta.url)('handlebars') as typeof import('handlebars');
   const handlebars = Handlebars.create();
   // json: a JSON value as biome formats it inline; ts: a single-quoted TypeScript string literal.
   handlebars.registerHelper(
