@@ -29,7 +29,7 @@ export async function registryDemo(
   connectorsDir: string,
   hostKey: KeyObject,
   hostPublicKey: KeyObject,
-  payloads: Map<string, JsonValue>,
+  payloads: Map<string, { name?: string; payload: JsonValue; operation?: string }>,
 ): Promise<RegistryDemo> {
   const { buildRegistry, createRegistryClient, serveRegistry } = await import('@jobforge/registry');
   const work = mkdtempSync(join(tmpdir(), 'jobforge-demo-'));
@@ -58,11 +58,22 @@ export async function registryDemo(
           version: version.version,
           supported_job_types: version.supported_job_types,
         });
+        const demoCase = payloads.get(connector.id) ?? firstGoldenCase(connectorsDir, connector.id);
+        if (!demoCase) {
+          rows.push({
+            connector: `${connector.id}@${version.version}`,
+            case: `via registry (${version.artifact.size} B bundle)`,
+            result: 'loaded, not run',
+            evidence: 'its cases need the golden server (`jobforge test`)',
+          });
+          continue;
+        }
         const started = performance.now();
         const run = await runLocal(
           { ...loaded, integrity: artifact.integrity },
           {
-            payload: payloads.get(connector.id) ?? {},
+            payload: demoCase.payload,
+            ...(demoCase.operation ? { operation: demoCase.operation } : {}),
             key: hostKey,
             traceId: `demo-registry-${rows.length + 1}`,
           },
@@ -72,7 +83,7 @@ export async function registryDemo(
         allVerified &&= checked.ok;
         rows.push({
           connector: `${connector.id}@${version.version}`,
-          case: `via registry (${version.artifact.size} B bundle)`,
+          case: `${demoCase.name ?? 'first case'} via registry (${version.artifact.size} B bundle)`,
           result: run.ok ? `ok (${ms} ms)` : `${run.error.code} (${ms} ms)`,
           evidence: checked.ok ? 'signature verified' : `INVALID: ${checked.reason}`,
         });
@@ -105,4 +116,28 @@ export async function registryDemo(
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * A connector's first golden case when it runs on its own: no golden server placeholder in its
+ * input and no secrets (the demo gives connectors none).
+ */
+function firstGoldenCase(
+  connectorsDir: string,
+  id: string,
+): { name?: string; payload: JsonValue; operation?: string } | undefined {
+  let cases: { name?: string; input?: JsonValue; operation?: string; secrets?: unknown }[];
+  try {
+    cases = JSON.parse(readFileSync(join(connectorsDir, id, 'test', 'golden.json'), 'utf8')).cases;
+  } catch {
+    return undefined;
+  }
+  const first = Array.isArray(cases) ? cases[0] : undefined;
+  if (!first || first.secrets || JSON.stringify(first.input ?? null).includes('{{'))
+    return undefined;
+  return {
+    ...(first.name ? { name: first.name } : {}),
+    payload: first.input ?? {},
+    ...(first.operation ? { operation: first.operation } : {}),
+  };
 }

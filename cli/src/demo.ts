@@ -66,8 +66,9 @@ export async function runDemo(connectorsDir: string): Promise<DemoReport> {
   const tampered = { ...firstEnvelope!, payload: tamper(firstEnvelope!.payload) };
   const tamperCheck = verifyEvidence({ ...(firstEnvelope as object), ...tampered }, publicKey);
   // Each connector's first case runs again through the registry.
-  const payloads = new Map<string, JsonValue>();
-  for (const c of CASES) if (!payloads.has(c.connector)) payloads.set(c.connector, c.payload);
+  const payloads = new Map<string, { name: string; payload: JsonValue }>();
+  for (const c of CASES)
+    if (!payloads.has(c.connector)) payloads.set(c.connector, { name: c.name, payload: c.payload });
   const registry = await registryDemo(connectorsDir, key, publicKey, payloads);
   rows.push(...registry.rows);
   allVerified &&= registry.allVerified;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../registry/test/helpers/connector-tree.js';
@@ -8,6 +8,10 @@ import { jobforgeBin, repoRoot, runCli } from './run-cli.js';
 let work: string;
 let out: string;
 let keys: string;
+// Every reference connector is published, whatever connectors/ holds.
+const count = readdirSync(join(repoRoot, 'connectors')).filter((d) =>
+  existsSync(join(repoRoot, 'connectors', d, 'metadata.json')),
+).length;
 
 beforeAll(() => {
   work = tempDir('cli-registry');
@@ -26,7 +30,7 @@ beforeAll(() => {
     '--json',
   ]);
   expect(built.status, built.stderr).toBe(0);
-  expect(JSON.parse(built.stdout)).toMatchObject({ ok: true, bundled: 1 });
+  expect(JSON.parse(built.stdout)).toMatchObject({ ok: true, bundled: count });
 });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -37,7 +41,9 @@ describe('jobforge registry', () => {
   it('verify exits 0 on the built registry and 1, naming the artifact, once it is tampered', () => {
     const publicKey = join(keys, 'public.pem');
     const good = runCli(['registry', 'verify', out, '--public-key', publicKey]);
-    expect(good.stdout).toMatch(/^✓ .*: signed by [0-9a-f]{16}…, 1 connectors, 1 artifacts intact/);
+    expect(good.stdout).toMatch(
+      new RegExp(`^✓ .*: signed by [0-9a-f]{16}…, ${count} connectors, ${count} artifacts intact`),
+    );
     expect(good.status).toBe(0);
     const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8'));
     const artifact = join(out, index.connectors[0].versions[0].artifact.path);
@@ -144,5 +150,28 @@ describe('jobforge registry', () => {
     ]);
     expect(run.stderr).toContain('refusing to publish: acme is invalid');
     expect(run.status).toBe(1);
+  });
+
+  it('the README section runs as written: keys, build, verify, run through the registry', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const block = /## Publish and load connectors\n\n```bash\n([\s\S]*?)```/.exec(readme)![1]!;
+    const cwd = join(work, 'readme');
+    // node_modules come along as symbolic links (cpSync makes relative ones absolute).
+    cpSync(join(repoRoot, 'connectors'), join(cwd, 'connectors'), { recursive: true });
+    // The lines that need no server and write only inside cwd (serve blocks, docs and the bench are
+    // tested elsewhere).
+    const lines = block
+      .split('\n')
+      .filter((l) => /^npx jobforge (keys|registry (build|verify)|run)/.test(l));
+    expect(lines).toHaveLength(4);
+    for (const line of lines) {
+      const args = line
+        .replace(/^npx jobforge /, '')
+        .replace(/\s+#.*$/, '')
+        .match(/'[^']*'|\S+/g)!
+        .map((a) => a.replace(/^'|'$/g, ''));
+      const result = runCli(args, { cwd });
+      expect(result.status, `${line}\n${result.stderr}`).toBe(0);
+    }
   });
 });
