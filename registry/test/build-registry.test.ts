@@ -158,8 +158,14 @@ describe('registry build', () => {
       source: `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nthrow new Error('top-level code ran');\nexport default async () => ({ ok: true, data: { greeting: 'x' } });\n`,
     });
     made.push(`${root}-out`);
-    await buildRegistry({ connectorsDir: root, outDir: `${root}-out` });
+    const { index } = await buildRegistry({ connectorsDir: root, outDir: `${root}-out` });
     expect(existsSync(marker)).toBe(false);
+    // Node builtins stay imports; everything else is inlined.
+    const code = readFileSync(
+      join(`${root}-out`, index.connectors[0]!.versions[0]!.artifact.path),
+      'utf8',
+    );
+    expect(code).toMatch(/import \{ writeFileSync \} from "node:fs";/);
   });
 
   it('refuses invalid connectors, duplicate ids, stray files and unknown index formats', async () => {
