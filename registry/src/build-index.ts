@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { JobForgeError, type KeyInput, keyIdOf, writeFileAtomic } from '@jobforge/sdk';
 import { BuildCache } from './build-cache.js';
@@ -89,16 +90,13 @@ export async function buildRegistry(
   const cache = await BuildCache.open(outDir, root);
   const requests: (BundleRequest & { metadataPath: string })[] = [];
   const results = new Map<string, Pick<Bundle, 'integrity' | 'size'> & { code?: Uint8Array }>();
-  // Lookups read and hash every input file: done concurrently, they cost one pass over the tree.
-  const hits = await Promise.all(
-    connectors.map(async (c) => {
-      const meta = c.metadata!;
-      const metadataPath = join(c.dir, 'metadata.json');
-      const hit = await cache.lookup(meta.connector_id, metadataPath);
-      const kept = hit && (await exists(join(outDir, artifactPath(integrityHex(hit.integrity)!))));
-      return { c, meta, metadataPath, hit: kept ? hit : undefined };
-    }),
-  );
+  const hits = connectors.map((c) => {
+    const meta = c.metadata!;
+    const metadataPath = join(c.dir, 'metadata.json');
+    const hit = cache.lookup(meta.connector_id, metadataPath);
+    const kept = hit && existsSync(join(outDir, artifactPath(integrityHex(hit.integrity)!)));
+    return { c, meta, metadataPath, hit: kept ? hit : undefined };
+  });
   for (const { c, meta, metadataPath, hit } of hits) {
     if (hit) results.set(meta.connector_id, hit);
     else
@@ -111,13 +109,11 @@ export async function buildRegistry(
   }
   timings.lookupMs = lap();
   const bundles = await bundleConnectors(requests, root);
-  await Promise.all(
-    requests.map((r) => {
-      const bundle = bundles.get(r.id)!;
-      results.set(r.id, bundle);
-      return cache.record(r.id, r.metadataPath, bundle.inputs, bundle);
-    }),
-  );
+  for (const r of requests) {
+    const bundle = bundles.get(r.id)!;
+    results.set(r.id, bundle);
+    cache.record(r.id, r.metadataPath, bundle.inputs, bundle);
+  }
   timings.bundleMs = lap();
 
   const publishedAt = epochToIso(options.sourceDateEpoch ?? process.env.SOURCE_DATE_EPOCH);
@@ -192,13 +188,6 @@ async function writeIfChanged(path: string, bytes: Uint8Array): Promise<boolean>
   }
   await writeFileAtomic(path, bytes);
   return true;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 function epochToIso(epoch: string | undefined): string | undefined {

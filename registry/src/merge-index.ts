@@ -1,4 +1,5 @@
-import { canonicalize, JobForgeError } from '@jobforge/sdk';
+import { isDeepStrictEqual } from 'node:util';
+import { JobForgeError } from '@jobforge/sdk';
 import semver from 'semver';
 import {
   INDEX_FORMAT,
@@ -34,7 +35,8 @@ export function mergeIndex(
     const versions = byId.get(id) ?? [];
     const same = versions.find((v) => v.version === record.version);
     if (same) {
-      if (canonicalize(publishedContent(same)) !== canonicalize(publishedContent(record)))
+      // Compared as JSON values, whatever the key order of the index that was read.
+      if (!isDeepStrictEqual(publishedContent(same), publishedContent(record)))
         problems.push(
           `${id}@${record.version} (${file}) is already published with other content; published versions are immutable: bump "version" in metadata.json`,
         );
