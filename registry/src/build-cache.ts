@@ -60,9 +60,7 @@ export class BuildCache {
   lookup(id: string, metadataPath: string): CachedBundle | undefined {
     const entry = this.file.bundles[id];
     if (!entry?.inputs.some((i) => this.file.files[i] === this.rel(metadataPath))) return undefined;
-    const same = entry.inputs.every(
-      (i) => this.hash(resolve(this.root, this.file.files[i] ?? '')) === this.file.hashes[i],
-    );
+    const same = entry.inputs.every((i) => this.currentHash(i) === this.file.hashes[i]);
     return same ? entry : undefined;
   }
 
@@ -93,6 +91,14 @@ export class BuildCache {
     if (!this.dirty) return;
     await writeFileAtomic(this.path, JSON.stringify(this.file));
     this.dirty = false;
+  }
+
+  // Each table entry is resolved and hashed at most once per build (connectors share the sdk's files).
+  private readonly current = new Map<number, string | undefined>();
+  private currentHash(i: number): string | undefined {
+    if (!this.current.has(i))
+      this.current.set(i, this.hash(resolve(this.root, this.file.files[i] ?? '')));
+    return this.current.get(i);
   }
 
   private rel(path: string): string {
