@@ -72,6 +72,11 @@ export async function buildRegistry(
   const cwd = resolve(options.cwd ?? process.cwd());
   const root = resolve(cwd, options.connectorsDir ?? 'connectors');
   const outDir = resolve(cwd, options.outDir ?? 'registry-index');
+  if (!existsSync(root))
+    throw new JobForgeError('CONNECTORS_NOT_FOUND', `${root} does not exist`, {
+      where: root,
+      hint: 'pass the folder of connector folders with --connectors (default: connectors/)',
+    });
   let mark = performance.now();
   const lap = (): number => {
     const now = performance.now();
