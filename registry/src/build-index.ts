@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { JobForgeError, type KeyInput, keyIdOf, writeFileAtomic } from '@jobforge/sdk';
+import { JobForgeError, type KeyInput, keyIdOf } from '@jobforge/sdk';
 import { BuildCache } from './build-cache.js';
 import { type Bundle, type BundleRequest, bundleConnectors } from './bundle-connectors.js';
 import type { Diagnostic } from './diagnostic.js';
@@ -17,8 +16,10 @@ import { integrityHex } from './integrity.js';
 import { type BuiltVersion, mergeIndex, serializeIndex } from './merge-index.js';
 import { readRegistryDir, refuseStrays } from './read-registry-dir.js';
 import { signIndex } from './sign-index.js';
+import { epochToIso } from './source-date-epoch.js';
 import { validateConnectors } from './validate-connectors.js';
 import { versionRecord } from './version-record.js';
+import { writeIfChanged } from './write-if-changed.js';
 
 export interface BuildRegistryOptions {
   /** Folder of connector folders. Default `connectors`. */
@@ -183,30 +184,6 @@ export async function buildRegistry(
   await cache.save();
   timings.writeMs = lap();
   return result;
-}
-
-async function writeIfChanged(path: string, bytes: Uint8Array): Promise<boolean> {
-  try {
-    if (Buffer.compare(await readFile(path), bytes) === 0) return false;
-  } catch {
-    // Missing: write it.
-  }
-  await writeFileAtomic(path, bytes);
-  return true;
-}
-
-function epochToIso(epoch: string | undefined): string | undefined {
-  if (epoch === undefined || epoch === '') return undefined;
-  if (!/^\d+$/.test(epoch))
-    throw new JobForgeError(
-      'INVALID_SOURCE_DATE_EPOCH',
-      `SOURCE_DATE_EPOCH must be whole seconds, got ${JSON.stringify(epoch)}`,
-      {
-        where: 'SOURCE_DATE_EPOCH',
-        hint: 'set it to e.g. $(git log -1 --format=%ct), or unset it',
-      },
-    );
-  return new Date(Number(epoch) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 function invalidConnectors(
