@@ -55,15 +55,18 @@ beforeAll(async () => {
   server = await faultServer(out);
 });
 
+const caches: string[] = [];
 afterAll(async () => {
   await server?.close();
   rmSync(root, { recursive: true, force: true });
+  for (const dir of caches) rmSync(dir, { recursive: true, force: true });
 });
 
 beforeEach(() => {
   server.faults.clear();
   server.requests.length = 0;
   cacheDir = tempDir('cache');
+  caches.push(cacheDir);
 });
 
 function client(options: Partial<RegistryClientOptions> = {}) {
