@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { generateSigningKeyPair, isJobForgeError } from '@jobforge/sdk';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -217,5 +218,29 @@ describe('registry build', () => {
     ).toBe(true);
     await build();
     expect(readIndex(out).connectors[0]!.versions[0]!.yanked).toBe(true);
+  });
+
+  it('inlines a CommonJS dependency that requires a builtin, and the artifact runs', async () => {
+    const root = tree();
+    const pkg = join(root, 'node_modules', 'cjs-platform');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), '{ "name": "cjs-platform", "main": "index.js" }\n');
+    writeFileSync(
+      join(pkg, 'index.js'),
+      "const os = require('node:os');\nmodule.exports = () => os.platform();\n",
+    );
+    writeConnector(root, {
+      id: 'platform',
+      source: `import platform from 'cjs-platform';\nexport default async () => ({ ok: true, data: { greeting: platform() } });\n`,
+    });
+    const out = `${root}-out`;
+    made.push(out);
+    const { index } = await buildRegistry({ connectorsDir: root, outDir: out });
+    const file = join(out, index.connectors[0]!.versions[0]!.artifact.path);
+    expect(readFileSync(file, 'utf8')).toMatch(
+      /^import \{ createRequire as __jobforgeCreateRequire \}/,
+    );
+    const fn = (await import(pathToFileURL(file).href)).default;
+    expect(await fn({})).toEqual({ ok: true, data: { greeting: process.platform } });
   });
 });
