@@ -7,6 +7,7 @@ import {
   toPublicKey,
   verifyEvidence,
 } from '@jobforge/sdk';
+import { type RegistryDemo, registryDemo } from './demo-registry.js';
 import { formatTable } from './format-table.js';
 import { readConnectorIdentity } from './load-connector-dir.js';
 
@@ -33,6 +34,7 @@ export interface DemoReport {
   rows: { connector: string; case: string; result: string; evidence: string }[];
   tamperDetected: boolean;
   allVerified: boolean;
+  registry: RegistryDemo;
 }
 
 /** The end-to-end demo: run the reference connectors, sign, verify, and show a tampered packet failing. */
@@ -43,6 +45,7 @@ export async function runDemo(connectorsDir: string): Promise<DemoReport> {
   const rows: DemoReport['rows'] = [];
   let allVerified = true;
   let firstEnvelope: { payload: string } | undefined;
+  let registry: RegistryDemo;
   // Every case runs in the sandbox: warm child processes, evidence signed here, after the fact.
   const runtime = await createRuntime({ signingKey: key, pool: { maxChildren: 2, warm: 1 } });
   const { isolation } = runtime;
@@ -68,13 +71,28 @@ export async function runDemo(connectorsDir: string): Promise<DemoReport> {
         evidence: checked.ok ? 'signature verified' : `INVALID: ${checked.reason}`,
       });
     }
+    // Each connector's first case runs again, resolved through a signed registry, in the sandbox.
+    const payloads = new Map<string, { name: string; payload: JsonValue }>();
+    for (const c of CASES)
+      if (!payloads.has(c.connector))
+        payloads.set(c.connector, { name: c.name, payload: c.payload });
+    registry = await registryDemo(connectorsDir, runtime, publicKey, payloads);
+    rows.push(...registry.rows);
+    allVerified &&= registry.allVerified;
   } finally {
     await runtime.close();
   }
   // Change one byte of meaning in a signed packet: verification must refuse it.
   const tampered = { ...firstEnvelope!, payload: tamper(firstEnvelope!.payload) };
   const tamperCheck = verifyEvidence({ ...(firstEnvelope as object), ...tampered }, publicKey);
-  return { keyId: pair.keyId, sandbox, rows, tamperDetected: !tamperCheck.ok, allVerified };
+  return {
+    keyId: pair.keyId,
+    sandbox,
+    rows,
+    tamperDetected: !tamperCheck.ok,
+    allVerified,
+    registry,
+  };
 }
 
 function tamper(payload: string): string {
@@ -95,7 +113,11 @@ export function formatDemo(report: DemoReport): string {
     ),
     '',
     `tampered packet (status flipped after signing): ${report.tamperDetected ? 'rejected, as it must be' : 'ACCEPTED — this is a bug'}`,
-    report.allVerified && report.tamperDetected ? 'demo passed' : 'demo FAILED',
+    `registry: ${report.registry.connectors} connector(s) bundled and signed by ${report.registry.keyId.slice(0, 16)}…, served at ${report.registry.url}, index signature verified by the client`,
+    `tampered artifact (code appended after signing): ${report.registry.tamperedArtifactRejected ? 'rejected before loading, as it must be' : 'ACCEPTED — this is a bug'}`,
+    report.allVerified && report.tamperDetected && report.registry.tamperedArtifactRejected
+      ? 'demo passed'
+      : 'demo FAILED',
   ];
   return `${lines.join('\n')}\n`;
 }

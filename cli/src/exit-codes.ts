@@ -17,6 +17,13 @@ const CHECK_FAILED_CODES = new Set([
   'CONNECTOR_FAILED',
   'VALIDATION_FAILED',
   'TESTS_FAILED',
+  // The registry: a connector refused publication, or a registry failed its checks.
+  'BUNDLE_FAILED',
+  'PUBLISH_REFUSED',
+  'INDEX_SIGNATURE_INVALID',
+  'INDEX_UNSIGNED',
+  'INDEX_UNTRUSTED',
+  'ARTIFACT_INTEGRITY',
 ]);
 
 export function exitCodeFor(error: unknown): number {

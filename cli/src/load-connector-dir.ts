@@ -17,6 +17,8 @@ export interface LoadedConnector {
   dir: string;
   metadata: ConnectorIdentity & Record<string, unknown>;
   fn: ConnectorFn;
+  /** The artifact's SRI integrity, when loaded from a registry; recorded in the evidence. */
+  integrity?: string;
 }
 
 /** Reads a connector folder's metadata.json, checking only what is needed to run it. */

@@ -3,9 +3,11 @@ import { JobForgeError } from '@jobforge/sdk';
 import yargs from 'yargs';
 import { createCommand } from './commands/create.js';
 import { demoCommand } from './commands/demo.js';
+import { docsCommand } from './commands/docs.js';
 import { doctorCommand } from './commands/doctor.js';
 import { hashCommand } from './commands/hash.js';
 import { keysCommand } from './commands/keys.js';
+import { registryCommand } from './commands/registry.js';
 import { runCommand } from './commands/run.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
@@ -33,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
     .command(demoCommand as never)
     .command(doctorCommand as never)
     .command(validateCommand as never)
+    .command(registryCommand as never)
+    .command(docsCommand as never)
     .command(testCommand as never)
     .command(createCommand as never)
     .demandCommand(1, 'name a command; `jobforge --help` lists them')

@@ -1,5 +1,11 @@
 import type { KeyObject } from 'node:crypto';
-import { createRuntime, type RuntimeStatsSnapshot, type SandboxRun } from '@jobforge/runtime';
+import {
+  type ConnectorArtifact,
+  createRuntime,
+  parseConnectorMetadata,
+  type RuntimeStatsSnapshot,
+  type SandboxRun,
+} from '@jobforge/runtime';
 import { JobForgeError, type JsonValue } from '@jobforge/sdk';
 import { readConnectorIdentity } from './load-connector-dir.js';
 
@@ -20,10 +26,14 @@ export type SignedRun = SandboxRun & { stats?: RuntimeStatsSnapshot };
  * declared permissions only, evidence signed by `key` after the result has left the child.
  */
 export async function runSandboxed(
-  dir: string,
+  target: string | { artifact: ConnectorArtifact },
   options: RunSandboxedOptions,
 ): Promise<{ run: SandboxRun; stats: RuntimeStatsSnapshot; id: string }> {
-  const metadata = await readConnectorIdentity(dir);
+  // A folder's identity comes from its metadata.json; an artifact's from what the index published.
+  const metadata =
+    typeof target === 'string'
+      ? await readConnectorIdentity(target)
+      : parseConnectorMetadata(target.artifact.metadata, target.artifact.path);
   const operation = options.operation ?? metadata.supported_job_types[0];
   if (!operation) {
     throw new JobForgeError(
@@ -53,7 +63,7 @@ export async function runSandboxed(
   });
   try {
     const run = await runtime.run(
-      dir,
+      target,
       { operation, payload: options.payload as JsonValue },
       {
         ...(options.tenantId ? { tenant_id: options.tenantId } : {}),

@@ -227,6 +227,9 @@ describe('jobforge demo', () => {
     expect(demo.status).toBe(0);
     expect(demo.stdout).toContain('signature verified');
     expect(demo.stdout).toMatch(/tampered packet .*rejected/);
+    expect(demo.stdout).toMatch(/echo@1\.0\.0 +say hello via registry \(\d+ B bundle\) +ok \(/);
+    expect(demo.stdout).toMatch(/registry: \d+ connector\(s\) bundled and signed by [0-9a-f]{16}…/);
+    expect(demo.stdout).toMatch(/tampered artifact .*rejected before loading/);
     expect(demo.stdout.trim().endsWith('demo passed')).toBe(true);
   });
 });

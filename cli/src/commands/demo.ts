@@ -18,6 +18,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
     const { runDemo, formatDemo } = await import('../demo.js');
     const report = await runDemo(args.connectors);
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatDemo(report));
-    if (!report.allVerified || !report.tamperDetected) process.exitCode = 1;
+    if (!report.allVerified || !report.tamperDetected || !report.registry.tamperedArtifactRejected)
+      process.exitCode = 1;
   },
 };

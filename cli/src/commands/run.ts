@@ -11,6 +11,9 @@ interface RunArgs extends GlobalArgs {
   key?: string;
   evidence?: string;
   stats?: boolean;
+  registry?: string;
+  trust?: string[];
+  'allow-untrusted'?: boolean;
 }
 
 export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
@@ -21,7 +24,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .positional('connector', {
         type: 'string',
         demandOption: true,
-        describe: 'Connector folder (holding metadata.json)',
+        describe: 'Connector folder (holding metadata.json), or <id>@<range> with --registry',
       })
       .option('input', {
         type: 'string',
@@ -52,6 +55,23 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
         describe:
           'Also print the runtime stats (calls, errors by code, durations, pool, isolation)',
       })
+      .option('registry', {
+        type: 'string',
+        describe: 'Resolve <connector> as <id>@<range> from this registry (directory or URL)',
+      })
+      .option('trust', {
+        type: 'string',
+        array: true,
+        describe: "The registry's public key (PEM) to check its signature; repeat for several",
+      })
+      .option('allow-untrusted', {
+        type: 'boolean',
+        describe: 'Load an unsigned or untrusted registry anyway (with a warning)',
+      })
+      .example(
+        '$0 run echo@^1 --registry registry-index --trust keys/registry/public.pem --input \'{"message":"hi"}\'',
+        'run a connector resolved through a signed registry',
+      )
       .example('$0 run connectors/echo --input \'{"message":"hi"}\'', 'run the echo connector')
       .example(
         '$0 run connectors/echo --input @payload.json --json > run.json',
@@ -74,8 +94,18 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       );
     }
     const payload = await readJsonArg(args.input, '--input');
+    const target = args.registry
+      ? await (await import('../registry-connector.js')).resolveFromRegistry(args.connector, {
+          registry: args.registry,
+          trust: args.trust ?? [],
+          allowUntrusted: args['allow-untrusted'] ?? false,
+          warn: (text) =>
+            process.stderr.write(`warning: ${text}
+`),
+        })
+      : args.connector;
     const { key } = await resolveSigningKey(args.key, (text) => process.stderr.write(`${text}\n`));
-    const { run, stats, id } = await runSandboxed(args.connector, {
+    const { run, stats, id } = await runSandboxed(target, {
       payload,
       key,
       ...(args.operation ? { operation: args.operation } : {}),

@@ -1,0 +1,43 @@
+import { JobForgeError } from '@jobforge/sdk';
+import { INDEX_FORMAT, type RegistryIndex } from './index-format.js';
+import { indexSchemaProblems } from './index-schema.js';
+
+/**
+ * Parses index.json bytes and checks them against index.schema.json. Throws `INDEX_FORMAT_UNSUPPORTED`
+ * for a format this code does not know (checked first, so a newer index gets that message rather
+ * than a list of schema errors) and `INDEX_INVALID` for anything else wrong.
+ */
+export function parseIndex(bytes: Uint8Array | string, where: string): RegistryIndex {
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8'));
+  } catch (error) {
+    throw new JobForgeError('INDEX_INVALID', `${where} is not JSON: ${(error as Error).message}`, {
+      where,
+      hint: 'rebuild the registry with `jobforge registry build`',
+    });
+  }
+  const format = (value as { format?: unknown } | null)?.format;
+  if (typeof value === 'object' && value !== null && format !== INDEX_FORMAT) {
+    throw new JobForgeError(
+      'INDEX_FORMAT_UNSUPPORTED',
+      `${where} has index format ${JSON.stringify(format)}; this JobForge reads format ${INDEX_FORMAT}`,
+      {
+        where: `${where}#/format`,
+        hint:
+          typeof format === 'number' && format > INDEX_FORMAT
+            ? 'upgrade @jobforge/registry (and the jobforge CLI) to read this registry'
+            : 'rebuild the registry with `jobforge registry build`',
+      },
+    );
+  }
+  const problems = indexSchemaProblems(value);
+  if (problems.length > 0) {
+    throw new JobForgeError(
+      'INDEX_INVALID',
+      `${where} does not match index.schema.json:\n  ${problems.join('\n  ')}`,
+      { where, hint: 'rebuild the registry with `jobforge registry build`' },
+    );
+  }
+  return value as RegistryIndex;
+}
