@@ -59,11 +59,13 @@ create unique index jobforge_jobs_idempotency on jobforge_jobs (tenant_id, type,
   where idempotency_key is not null;
 create index jobforge_jobs_ordering on jobforge_jobs (tenant_id, ordering_key, id)
   where ordering_key is not null and status in ('queued', 'failed', 'running');
-create index jobforge_jobs_tenant_status on jobforge_jobs (tenant_id, status, id);
+-- No (tenant_id, status) index: claim and complete rewrite every index entry of a job, and listing
+-- (newest first by id) is an operator's query that can afford a scan.
 
 -- One row per attempt, written in the same statement as the status change that ends the attempt.
+-- No surrogate key: the (job_id, attempt, finished_at) index finds a job's history, and one index
+-- per row is what a completion pays.
 create table jobforge_job_attempts (
-  id bigint generated always as identity primary key,
   job_id bigint not null,
   tenant_id uuid not null,
   attempt integer not null,
@@ -74,11 +76,10 @@ create table jobforge_job_attempts (
   started_at timestamptz,
   finished_at timestamptz not null default now()
 );
-create index jobforge_job_attempts_job on jobforge_job_attempts (job_id, id);
+create index jobforge_job_attempts_job on jobforge_job_attempts (job_id, finished_at);
 
 -- Immutable: one row per finished job run (succeeded or dead), with the evidence envelope.
 create table jobforge_job_results (
-  id bigint generated always as identity primary key,
   job_id bigint not null,
   tenant_id uuid not null,
   attempt integer not null,
@@ -88,7 +89,7 @@ create table jobforge_job_results (
   evidence jsonb,
   created_at timestamptz not null default now()
 );
-create index jobforge_job_results_job on jobforge_job_results (job_id, id);
+create index jobforge_job_results_job on jobforge_job_results (job_id, created_at);
 
 create function jobforge_refuse_change() returns trigger
 language plpgsql as $$

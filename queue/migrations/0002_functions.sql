@@ -239,6 +239,9 @@ declare
   v_lease uuid := gen_random_uuid();
   v_jobs jsonb;
 begin
+  -- A claim lost in a server crash costs nothing: the job is still queued (or its lease expires),
+  -- so this commit need not wait for the WAL flush. Completions and enqueues do wait.
+  perform set_config('synchronous_commit', 'off', true);
   if exists (select 1 from jobforge_jobs where status = 'running' and locked_until < now()) then
     perform jobforge_expire_leases();
   end if;
@@ -279,6 +282,7 @@ declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, false);
   v_ids jsonb;
 begin
+  perform set_config('synchronous_commit', 'off', true); -- a lost heartbeat only shortens a lease
   with extended as (
     update jobforge_jobs set locked_until = now() + p_lease_ms * interval '1 millisecond'
     where status = 'running' and lease_token = any(p_leases)
@@ -496,12 +500,12 @@ begin
     'attempt_history', coalesce((
       select jsonb_agg(jsonb_build_object('attempt', a.attempt, 'outcome', a.outcome,
         'worker_id', a.worker_id, 'error', a.error, 'evidence', a.evidence, 'started_at', a.started_at,
-        'finished_at', a.finished_at) order by a.id)
+        'finished_at', a.finished_at) order by a.finished_at, a.attempt)
       from jobforge_job_attempts a where a.job_id = p_job_id), '[]'::jsonb),
     'results', coalesce((
       select jsonb_agg(jsonb_build_object('attempt', r.attempt, 'status', r.status,
         'result', r.result, 'error', r.error, 'evidence', r.evidence, 'created_at', r.created_at)
-        order by r.id)
+        order by r.created_at)
       from jobforge_job_results r where r.job_id = p_job_id), '[]'::jsonb));
 end
 $$;

@@ -44,8 +44,12 @@ export interface WorkerOptions {
   jobTimeoutMs?: number;
   /** On stop, how long in-flight jobs may finish before they are released (default 10 000 ms). */
   shutdownGraceMs?: number;
-  /** Jobs claimed ahead of free slots (default max(10, concurrency)). */
-  prefetch?: number;
+  /**
+   * Jobs claimed ahead of free slots. Default 'auto': enough to keep the slots busy for two claim
+   * round trips, from the measured handler time (fast handlers: up to 250; slow ones: none, so
+   * other workers get the jobs).
+   */
+  prefetch?: number | 'auto';
   /** LISTEN for new jobs (default true); polling alone otherwise. */
   listen?: boolean;
   logger?: Logger;
@@ -72,9 +76,11 @@ interface Running {
   controller: AbortController;
   timer: NodeJS.Timeout;
   settled: boolean;
+  startedAt: number;
 }
 
 const CHANNEL = 'jobforge_jobs';
+const MAX_PREFETCH = 250;
 
 /**
  * Starts a worker: claims batches with a lease, runs handlers with bounded concurrency, records
@@ -88,8 +94,17 @@ const CHANNEL = 'jobforge_jobs';
 export async function runWorker(options: WorkerOptions): Promise<Worker> {
   const { client, handlers } = options;
   const concurrency = positiveInt(options.concurrency ?? 10, 'concurrency');
-  const prefetch = Math.max(0, Math.floor(options.prefetch ?? Math.max(10, concurrency)));
-  const capacity = concurrency + prefetch;
+  const fixedPrefetch =
+    typeof options.prefetch === 'number' ? Math.max(0, Math.floor(options.prefetch)) : undefined;
+  let prefetch = fixedPrefetch ?? concurrency;
+  // Moving averages that size the automatic prefetch.
+  let handlerMs = 1;
+  let claimMs = 1;
+  const adapt = () => {
+    if (fixedPrefetch !== undefined) return;
+    const wanted = (2 * concurrency * claimMs) / Math.max(handlerMs, 0.001);
+    prefetch = Math.min(MAX_PREFETCH, Math.max(0, Math.ceil(wanted)));
+  };
   const leaseMs = positiveInt(options.leaseMs ?? 30_000, 'leaseMs');
   const heartbeatMs = options.heartbeatMs ?? Math.max(50, Math.floor(leaseMs / 3));
   const pollMs = options.pollMs ?? 1000;
@@ -163,6 +178,7 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
     if (entry.settled) return;
     entry.settled = true;
     clearTimeout(entry.timer);
+    handlerMs = 0.9 * handlerMs + 0.1 * (performance.now() - entry.startedAt);
     running.delete(entry.job.id);
     finish(entry.job, outcome);
     dispatch();
@@ -196,6 +212,7 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
       job,
       controller,
       settled: false,
+      startedAt: performance.now(),
       timer: setTimeout(() => {
         controller.abort(new Error('job timeout'));
         settle(entry, {
@@ -248,6 +265,8 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
   async function fetchLoop(): Promise<void> {
     let failures = 0;
     while (!stopping) {
+      adapt();
+      const capacity = concurrency + prefetch;
       const room = capacity - buffer.length - running.size;
       if (room <= 0 || (buffer.length > 0 && room < Math.ceil(capacity / 2))) {
         waitingForRoom = true;
@@ -258,7 +277,9 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
       wake = false;
       let jobs: ClaimedJob[];
       try {
+        const started = performance.now();
         jobs = await client.claim({ workerId, limit: room, leaseMs, ...(types ? { types } : {}) });
+        claimMs = 0.8 * claimMs + 0.2 * (performance.now() - started);
         if (failures > 0) log.info('database reachable again', { after_failures: failures });
         failures = 0;
       } catch (error) {
