@@ -30,6 +30,7 @@ export {
   type WorkerOptions,
   type WorkerStats,
 } from './run-worker.js';
+export { stopOnSignals } from './stop-on-signals.js';
 export type {
   ClaimedJob,
   EnqueueOptions,
