@@ -17,6 +17,7 @@ const CHECK_FAILED_CODES = new Set([
   'CONNECTOR_FAILED',
   'VALIDATION_FAILED',
   'TESTS_FAILED',
+  'JOB_STATE_CONFLICT',
 ]);
 
 export function exitCodeFor(error: unknown): number {

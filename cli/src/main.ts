@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
+import { dbCommand } from './commands/db.js';
 import { demoCommand } from './commands/demo.js';
+import { enqueueCommand } from './commands/enqueue.js';
 import { hashCommand } from './commands/hash.js';
+import { jobsCommand } from './commands/jobs.js';
 import { keysCommand } from './commands/keys.js';
 import { runCommand } from './commands/run.js';
 import { verifyCommand } from './commands/verify.js';
+import { workerCommand } from './commands/worker.js';
 import { EXIT } from './exit-codes.js';
 import { reportError } from './report-error.js';
 
@@ -27,6 +31,10 @@ export async function main(argv: string[]): Promise<number> {
     .command(hashCommand as never)
     .command(keysCommand as never)
     .command(demoCommand as never)
+    .command(dbCommand as never)
+    .command(enqueueCommand as never)
+    .command(workerCommand as never)
+    .command(jobsCommand as never)
     .demandCommand(1, 'name a command; `jobforge --help` lists them')
     .strict()
     .recommendCommands()

@@ -14,6 +14,10 @@ export interface RunLocalOptions {
   payload: unknown;
   tenantId?: string;
   traceId?: string;
+  /** Set when the run is a queued job: recorded in the evidence. */
+  jobId?: string;
+  /** The queue's attempt number (1 = first). */
+  attempt?: number;
   timeoutMs?: number;
   key: KeyObject;
 }
@@ -57,6 +61,8 @@ export async function runLocal(
       context: {
         ...(options.tenantId ? { tenant_id: options.tenantId } : {}),
         ...(options.traceId ? { trace_id: options.traceId } : {}),
+        ...(options.jobId ? { job_id: options.jobId } : {}),
+        ...(options.attempt ? { attempt_no: options.attempt } : {}),
       },
     },
     { connector: { id: metadata.connector_id, version: metadata.version } },

@@ -10,6 +10,12 @@ export {
 } from './json-logger.js';
 export { type MigrateResult, migrate } from './migrate.js';
 export { MIGRATIONS_DIR, type Migration, readMigrations } from './migrations.js';
+export {
+  EMBEDDED_DATA_DIR,
+  type OpenQueueOptions,
+  openQueueDriver,
+  redactUrl,
+} from './open-queue-driver.js';
 export { createPgDriver, type PgDriverOptions } from './pg-driver.js';
 export { createPgliteDriver, type PgliteDriverOptions } from './pglite-driver.js';
 export {

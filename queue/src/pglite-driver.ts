@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import type { QueueDriver } from './driver.js';
 
@@ -17,6 +18,7 @@ export interface PgliteDriverOptions {
  */
 export async function createPgliteDriver(options: PgliteDriverOptions = {}): Promise<QueueDriver> {
   const { PGlite } = await import('@electric-sql/pglite');
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db: PGlite = await PGlite.create(options.dataDir ?? 'memory://');
   if (options.tenantId) {
     await db.query(`select set_config('app.tenant_id', $1, false)`, [options.tenantId]);
