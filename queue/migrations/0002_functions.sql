@@ -11,11 +11,13 @@ create function jobforge_max_payload_bytes() returns integer
 language sql immutable parallel safe
 as $$ select 262144 $$;
 
+-- Helpers below carry no SET clause, so the planner can inline them; they run only inside the
+-- SECURITY DEFINER functions, whose fixed search_path they inherit.
+
 -- The role the caller is acting as. Inside SECURITY DEFINER current_user is the owner, so look at
 -- SET ROLE first, then the login role.
 create function jobforge_caller() returns name
 language sql stable
-set search_path = pg_catalog, pg_temp
 as $$
   select case when current_setting('role') = 'none' then session_user
               else current_setting('role')::name end
@@ -23,7 +25,6 @@ $$;
 
 create function jobforge_is_trusted() returns boolean
 language sql stable
-set search_path = pg_catalog, public, pg_temp
 as $$
   select pg_has_role(jobforge_caller(), 'jobforge_worker', 'MEMBER')
       or pg_has_role(jobforge_caller(),
@@ -33,7 +34,6 @@ $$;
 
 create function jobforge_resolve_tenant(p_tenant uuid, p_required boolean) returns uuid
 language plpgsql stable
-set search_path = pg_catalog, public, pg_temp
 as $$
 declare
   v_setting text := nullif(current_setting('app.tenant_id', true), '');
@@ -75,7 +75,6 @@ $$;
 
 create function jobforge_job_json(j jobforge_jobs) returns jsonb
 language sql stable
-set search_path = pg_catalog, public, pg_temp
 as $$
   select jsonb_build_object(
     'id', j.id::text, 'tenant_id', j.tenant_id, 'type', j.type, 'payload', j.payload,

@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatRatios, type Summary } from './queue-ratios.js';
 import { type BenchServer, startBenchServer } from './queue-server.js';
+import { warmUp } from './queue-warm-up.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: args } = parseArgs({
@@ -75,6 +76,7 @@ if (!url) {
   process.stderr.write(`bench:queue: started ${server.description}\n`);
 }
 try {
+  await warmUp(url);
   const passthrough = ['reps', 'n', 'n-one', 'latency-n', 'variants', 'measurements'].flatMap(
     (k) => {
       const v = args[k as keyof typeof args];
