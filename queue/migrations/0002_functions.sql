@@ -65,6 +65,16 @@ end
 $$;
 
 -- Exponential backoff with equal jitter, capped: [d/2, d) where d = min(cap, base * 2^(attempt-1)).
+create function jobforge_payload_too_large(p_index bigint, p_bytes integer) returns jsonb
+language plpgsql
+as $$
+begin
+  raise exception 'job % of the batch has a payload of % bytes of JSON; the limit is % bytes',
+    p_index - 1, p_bytes, jobforge_max_payload_bytes()
+    using errcode = 'JF001', hint = 'store large data elsewhere and enqueue a reference to it';
+end
+$$;
+
 create function jobforge_backoff_ms(p_attempt integer, p_base_ms integer, p_max_ms integer)
 returns double precision
 language sql volatile
@@ -137,27 +147,23 @@ set search_path = pg_catalog, public, pg_temp
 as $$
 declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, true);
-  v_too_big record;
   v_plain bigint[];
+  v_inserted integer;
   v_keyed boolean;
 begin
   if jsonb_typeof(p_jobs) is distinct from 'array' then
     raise exception 'jobs must be a JSON array' using errcode = 'JF004';
   end if;
-  select n into v_too_big
-    from jsonb_array_elements(p_jobs) with ordinality as e(j, n)
-    where octet_length((j->'payload')::text) > jobforge_max_payload_bytes()
-       or j->'payload' is null or coalesce(j->>'type', '') = ''
-    limit 1;
-  if found then
-    raise exception 'job % of the batch has no type, no payload, or a payload over % bytes',
-      v_too_big.n - 1, jobforge_max_payload_bytes()
-      using errcode = 'JF001', hint = 'every job needs a type and a JSON payload within the limit';
-  end if;
+  -- One pass: the size check rides along in the insert (a missing type or payload breaks a
+  -- NOT NULL or CHECK constraint of the table).
   with ins as (
     insert into jobforge_jobs (tenant_id, type, payload, priority, run_at, max_attempts,
       backoff_base_ms, backoff_max_ms, idempotency_key, ordering_key, trace_id)
-    select v_tenant, j->>'type', j->'payload', coalesce((j->>'priority')::integer, 0),
+    select v_tenant, j->>'type',
+      case when octet_length((j->'payload')::text) > jobforge_max_payload_bytes()
+           then jobforge_payload_too_large(n, octet_length((j->'payload')::text))
+           else j->'payload' end,
+      coalesce((j->>'priority')::integer, 0),
       coalesce((j->>'run_at')::timestamptz, now()), coalesce((j->>'max_attempts')::integer, 5),
       coalesce((j->>'backoff_base_ms')::integer, 1000),
       coalesce((j->>'backoff_max_ms')::integer, 3600000),
@@ -167,13 +173,13 @@ begin
     on conflict (tenant_id, type, idempotency_key) where idempotency_key is not null do nothing
     returning id, idempotency_key
   )
-  select array_agg(id order by id) filter (where idempotency_key is null),
-         bool_or(idempotency_key is not null)
-    into v_plain, v_keyed
+  select array_agg(id order by id) filter (where idempotency_key is null), count(*),
+         coalesce(bool_or(idempotency_key is not null), false)
+    into v_plain, v_inserted, v_keyed
     from ins;
   perform pg_notify('jobforge_jobs', '');
-  if not exists (select 1 from jsonb_array_elements(p_jobs) j where j ? 'idempotency_key') then
-    -- Identity values rise in insertion order, and the insert ran in input order.
+  if v_inserted = jsonb_array_length(p_jobs) and not v_keyed then
+    -- No keys (every row went in): identity values rise in insertion order, which is input order.
     return coalesce(to_jsonb(v_plain::text[]), '[]'::jsonb);
   end if;
   return (

@@ -100,9 +100,10 @@ export function createQueueClient(driver: QueueDriver, options: QueueClientOptio
       const parts = jobs.map((job, i) => {
         assertJobType(job.type, `jobs[${i}].type`);
         const spec = specOptions(job);
-        const head = JSON.stringify({ type: job.type, ...spec });
         // Splice the checked payload text in, so it is serialized once.
-        return `${head.slice(0, -1)},"payload":${payloadJson(job.payload, `jobs[${i}].payload`, limit)}}`;
+        const payload = payloadJson(job.payload, () => `jobs[${i}].payload`, limit);
+        const rest = JSON.stringify(spec);
+        return `{"type":${JSON.stringify(job.type)},"payload":${payload}${rest === '{}' ? '' : `,${rest.slice(1, -1)}`}}`;
       });
       return call('jobforge_enqueue_jobs', 'select jobforge_enqueue_jobs($1::jsonb, $2) as r', [
         `[${parts.join(',')}]`,

@@ -35,6 +35,7 @@ const SQLSTATE_CODES: Record<string, string> = {
   '22008': 'INVALID_JOB',
   '22003': 'INVALID_JOB',
   '23514': 'INVALID_JOB',
+  '23502': 'INVALID_JOB',
   '42883': 'QUEUE_NOT_MIGRATED',
   '42P01': 'QUEUE_NOT_MIGRATED',
 };

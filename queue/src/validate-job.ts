@@ -46,21 +46,29 @@ export function assertJobType(value: unknown, where: string): string {
  * Serializes a payload, refusing what JSON cannot hold faithfully (undefined, functions, symbols,
  * BigInt, NaN, Infinity, cycles) and anything over the size limit.
  */
-export function payloadJson(value: unknown, where: string, limit = MAX_PAYLOAD_BYTES): string {
+export function payloadJson(
+  value: unknown,
+  where: string | (() => string),
+  limit = MAX_PAYLOAD_BYTES,
+): string {
   const problem = findNonJson(value, '$', new Set());
   if (problem) {
     throw new QueueError('PAYLOAD_NOT_JSON', `the payload is not JSON: ${problem}`, {
-      where,
+      where: typeof where === 'string' ? where : where(),
       hint: 'send plain objects, arrays, strings, finite numbers, booleans and null',
     });
   }
   const text = JSON.stringify(value);
-  const bytes = Buffer.byteLength(text);
+  // A UTF-8 byte is at most 3 per UTF-16 unit: count bytes only when the text could be too long.
+  const bytes = text.length * 3 > limit ? Buffer.byteLength(text) : text.length;
   if (bytes > limit) {
     throw new QueueError(
       'PAYLOAD_TOO_LARGE',
       `the payload is ${bytes} bytes of JSON; the limit is ${limit} bytes`,
-      { where, hint: 'store large data elsewhere and enqueue a reference to it' },
+      {
+        where: typeof where === 'string' ? where : where(),
+        hint: 'store large data elsewhere and enqueue a reference to it',
+      },
     );
   }
   return text;
