@@ -267,9 +267,16 @@ begin
       locked_by = p_worker_id, lease_token = v_lease, started_at = now(), updated_at = now(),
       locked_until = now() + p_lease_ms * interval '1 millisecond'
     from picked where j.id = picked.id
-    returning j.*
+    returning j.id, j.tenant_id, j.type, j.payload, j.status, j.priority, j.run_at, j.attempts,
+      j.max_attempts, j.trace_id, j.ordering_key, j.idempotency_key, j.locked_until
   )
-  select jsonb_agg(jobforge_job_json(c.*) order by c.priority desc, c.run_at, c.id) into v_jobs
+  -- Only what a worker needs: the claim's answer is built for every job it hands out.
+  select jsonb_agg(jsonb_build_object(
+      'id', c.id::text, 'tenant_id', c.tenant_id, 'type', c.type, 'payload', c.payload,
+      'status', c.status, 'priority', c.priority, 'run_at', c.run_at, 'attempts', c.attempts,
+      'max_attempts', c.max_attempts, 'trace_id', c.trace_id, 'ordering_key', c.ordering_key,
+      'idempotency_key', c.idempotency_key, 'locked_until', c.locked_until)
+    order by c.priority desc, c.run_at, c.id) into v_jobs
     from claimed c;
   return jsonb_build_object('lease', v_lease, 'jobs', coalesce(v_jobs, '[]'::jsonb));
 end

@@ -53,9 +53,10 @@ async function bootstrap(driver: QueueDriver): Promise<void> {
       await driver.query(BOOTSTRAP);
       return;
     } catch (error) {
-      // Two `create table if not exists` at once: one loses on the catalog's unique index.
+      // Two `create table if not exists` at once: one loses on a catalog unique index (23505), or
+      // finds the table's row type just created (42710) or the table itself (42P07). Try again.
       const code = (error as { code?: string }).code;
-      if (tries > 2 || (code !== '23505' && code !== '42P07')) throw error;
+      if (tries > 2 || !['23505', '42710', '42P07'].includes(code ?? '')) throw error;
     }
   }
 }

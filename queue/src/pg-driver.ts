@@ -29,10 +29,24 @@ export function createPgDriver(options: PgDriverOptions): QueueDriver {
   const pool = new pg.Pool(config);
   const onError = options.onError ?? (() => {});
   pool.on('error', onError);
+  // The client sends a handful of fixed statements: each is prepared once per connection and
+  // then only bound and executed, which saves a parse and plan per call.
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (!name && names.size < 64) {
+      name = `jobforge_${names.size + 1}`;
+      names.set(text, name);
+    }
+    return name;
+  };
   return {
     kind: 'pg',
     async query<T>(text: string, params?: unknown[]) {
-      const result = await pool.query(text, params as unknown[]);
+      const name = params && params.length > 0 ? nameOf(text) : undefined;
+      const result = name
+        ? await pool.query({ name, text, values: params })
+        : await pool.query(text, params as unknown[]);
       return result.rows as T[];
     },
     async runScript(sql) {

@@ -56,8 +56,27 @@ export interface JobDetails<Payload = unknown> extends Job<Payload> {
   attempt_history: JobAttempt[];
 }
 
-/** A job a worker holds: `lease` is the token that heartbeat, complete and release need. */
-export interface ClaimedJob<Payload = unknown> extends Job<Payload> {
+/**
+ * A job a worker holds: `lease` is the token that heartbeat, complete and release need. A claim
+ * returns only the fields a handler needs.
+ */
+export interface ClaimedJob<Payload = unknown>
+  extends Pick<
+    Job<Payload>,
+    | 'id'
+    | 'tenant_id'
+    | 'type'
+    | 'payload'
+    | 'status'
+    | 'priority'
+    | 'run_at'
+    | 'attempts'
+    | 'max_attempts'
+    | 'trace_id'
+    | 'ordering_key'
+    | 'idempotency_key'
+    | 'locked_until'
+  > {
   lease: string;
 }
 

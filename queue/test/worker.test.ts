@@ -171,6 +171,38 @@ describe('the worker', () => {
     ]);
   });
 
+  it('keeps a long job leased by heartbeats, so no other worker takes it', async () => {
+    const { producer, start, status } = setup();
+    const { id } = await producer.enqueue('long', {});
+    let runs = 0;
+    const lease = { leaseMs: 1500, heartbeatMs: 150, pollMs: 50 };
+    const holder = await start(
+      {
+        long: async () => {
+          runs++;
+          await new Promise((r) => setTimeout(r, 3000)); // twice the lease
+          return 'done';
+        },
+      },
+      lease,
+    );
+    await until('claimed', () => status(id, 'running'));
+    const rival = await start(
+      {
+        long: async () => {
+          runs++;
+          return 'taken';
+        },
+      },
+      lease,
+    );
+    const done = await until('done', () => status(id, 'succeeded'));
+    await Promise.all([holder.stop(), rival.stop()]);
+    expect(runs).toBe(1);
+    expect(done).toMatchObject({ attempts: 1 });
+    expect(done.results[0]!.result).toBe('done');
+  });
+
   it('on stop finishes in-flight jobs, releases the ones it holds, and releases overdue ones at the deadline', async () => {
     const { producer, start } = setup();
     const started: string[] = [];
