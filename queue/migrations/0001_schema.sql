@@ -42,7 +42,8 @@ create table jobforge_jobs (
   ordering_key text check (length(ordering_key) between 1 and 400),
   trace_id text check (length(trace_id) <= 200),
   locked_by text,
-  lease_token uuid,
+  -- The token a claim hands out; set exactly while the job runs.
+  lease_token uuid check ((lease_token is not null) = (status = 'running')),
   locked_until timestamptz,
   started_at timestamptz,
   last_error jsonb,

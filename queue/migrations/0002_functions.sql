@@ -243,6 +243,7 @@ declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, false);
   v_lease uuid := gen_random_uuid();
   v_jobs jsonb;
+  v_ids bigint[];
 begin
   -- A claim lost in a server crash costs nothing: the job is still queued (or its lease expires),
   -- so this commit need not wait for the WAL flush. Completions and enqueues do wait.
@@ -250,7 +251,9 @@ begin
   if exists (select 1 from jobforge_jobs where status = 'running' and locked_until < now()) then
     perform jobforge_expire_leases();
   end if;
-  with picked as (
+  -- Lock the batch first, then update it by primary key: as a join, the planner may hash the
+  -- whole table when its statistics are stale (a queue's always are).
+  v_ids := array(
     select j.id from jobforge_jobs j
     where j.status in ('queued', 'failed') and j.run_at <= now()
       and (p_types is null or j.type = any(p_types))
@@ -261,12 +264,15 @@ begin
           and o.status in ('queued', 'failed', 'running')))
     order by j.priority desc, j.run_at, j.id
     limit p_limit
-    for update skip locked
-  ), claimed as (
+    for update skip locked);
+  if cardinality(v_ids) = 0 then
+    return jsonb_build_object('lease', null, 'jobs', '[]'::jsonb);
+  end if;
+  with claimed as (
     update jobforge_jobs j set status = 'running', attempts = j.attempts + 1,
       locked_by = p_worker_id, lease_token = v_lease, started_at = now(), updated_at = now(),
       locked_until = now() + p_lease_ms * interval '1 millisecond'
-    from picked where j.id = picked.id
+    where j.id = any(v_ids)
     returning j.id, j.tenant_id, j.type, j.payload, j.status, j.priority, j.run_at, j.attempts,
       j.max_attempts, j.trace_id, j.ordering_key, j.idempotency_key, j.locked_until
   )
@@ -320,8 +326,12 @@ declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, false);
   v_done jsonb;
   v_wake boolean;
+  v_ids bigint[];
 begin
-  with input as (
+  -- Find the jobs by primary key (id = any(array)). Written as a join on `status = 'running'`, the
+  -- planner trusts statistics taken when nothing ran and scans every running entry per item.
+  select array_agg(id) into v_ids from jsonb_to_recordset(p_items) as i(id bigint);
+  with input as materialized (
     select * from jsonb_to_recordset(p_items) as i(id bigint, lease uuid, ok boolean, result jsonb,
       evidence jsonb, error jsonb, retryable boolean, retry_in_ms double precision)
   ), done as (
@@ -337,7 +347,8 @@ begin
       lease_token = null, locked_until = null, updated_at = now(),
       last_error = case when i.ok then null else i.error end
     from input i
-    where j.id = i.id and j.lease_token = i.lease and j.status = 'running'
+    -- A lease token is set exactly while the job runs (a CHECK constraint holds it).
+    where j.id = any(v_ids) and j.id = i.id and j.lease_token = i.lease
       and (v_tenant is null or j.tenant_id = v_tenant)
     returning j.id, j.tenant_id, j.status, j.attempts, j.locked_by, j.started_at, j.ordering_key,
       i.ok, i.result, i.evidence, i.error
@@ -385,14 +396,16 @@ as $$
 declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, false);
   v_ids jsonb;
+  v_keys bigint[];
 begin
-  with input as (
+  select array_agg(id) into v_keys from jsonb_to_recordset(p_items) as i(id bigint);
+  with input as materialized (
     select * from jsonb_to_recordset(p_items) as i(id bigint, lease uuid)
   ), released as (
     update jobforge_jobs j set status = 'queued', attempts = greatest(j.attempts - 1, 0),
       lease_token = null, locked_until = null, updated_at = now()
     from input i
-    where j.id = i.id and j.lease_token = i.lease and j.status = 'running'
+    where j.id = any(v_keys) and j.id = i.id and j.lease_token = i.lease
       and (v_tenant is null or j.tenant_id = v_tenant)
     returning j.id, j.tenant_id, j.attempts, j.locked_by, j.started_at
   ), attempts as (
