@@ -25,7 +25,7 @@ export async function create({ connectionString }) {
     config: {
       wakeup: 'LISTEN/NOTIFY (one per enqueue statement) + poll fallback every 1000 ms',
       claim:
-        'jobforge_claim_jobs: SKIP LOCKED batch of up to concurrency + max(10, concurrency) with a 30 s lease',
+        'jobforge_claim_jobs: one SKIP LOCKED batch per round trip, up to concurrency + prefetch (auto: from handler time, max 250), 30 s lease, heartbeat every 10 s',
       complete:
         'jobforge_complete_jobs: completions that finish during a round trip go in the next one (no timer)',
       records: 'status change + attempt row + result row per job, in one statement',
