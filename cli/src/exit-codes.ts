@@ -24,6 +24,7 @@ const CHECK_FAILED_CODES = new Set([
   'INDEX_UNSIGNED',
   'INDEX_UNTRUSTED',
   'ARTIFACT_INTEGRITY',
+  'JOB_STATE_CONFLICT',
 ]);
 
 export function exitCodeFor(error: unknown): number {

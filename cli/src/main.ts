@@ -2,16 +2,20 @@ import { readFileSync } from 'node:fs';
 import { JobForgeError } from '@jobforge/sdk';
 import yargs from 'yargs';
 import { createCommand } from './commands/create.js';
+import { dbCommand } from './commands/db.js';
 import { demoCommand } from './commands/demo.js';
 import { docsCommand } from './commands/docs.js';
 import { doctorCommand } from './commands/doctor.js';
+import { enqueueCommand } from './commands/enqueue.js';
 import { hashCommand } from './commands/hash.js';
+import { jobsCommand } from './commands/jobs.js';
 import { keysCommand } from './commands/keys.js';
 import { registryCommand } from './commands/registry.js';
 import { runCommand } from './commands/run.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 import { verifyCommand } from './commands/verify.js';
+import { workerCommand } from './commands/worker.js';
 import { EXIT } from './exit-codes.js';
 import { reportError } from './report-error.js';
 
@@ -39,6 +43,10 @@ export async function main(argv: string[]): Promise<number> {
     .command(docsCommand as never)
     .command(testCommand as never)
     .command(createCommand as never)
+    .command(dbCommand as never)
+    .command(enqueueCommand as never)
+    .command(workerCommand as never)
+    .command(jobsCommand as never)
     .demandCommand(1, 'name a command; `jobforge --help` lists them')
     .strict()
     .recommendCommands()

@@ -16,9 +16,26 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
     }),
   handler: async (args) => {
     const { runDemo, formatDemo } = await import('../demo.js');
+    const { generateSigningKeyPair, toPrivateKey, toPublicKey } = await import('@jobforge/sdk');
+    const { runQueueDemo, formatQueueDemo } = await import('../queue-demo.js');
     const report = await runDemo(args.connectors);
-    process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatDemo(report));
-    if (!report.allVerified || !report.tamperDetected || !report.registry.tamperedArtifactRejected)
+    const pair = generateSigningKeyPair();
+    const queue = await runQueueDemo(
+      args.connectors,
+      toPrivateKey(pair.privateKeyPem),
+      toPublicKey(pair.publicKeyPem),
+    );
+    process.stdout.write(
+      args.json
+        ? `${JSON.stringify({ ...report, queue }, null, 2)}\n`
+        : `${formatDemo(report)}\n${formatQueueDemo(queue)}\n`,
+    );
+    if (
+      !report.allVerified ||
+      !report.tamperDetected ||
+      !report.registry.tamperedArtifactRejected ||
+      !queue.allVerified
+    )
       process.exitCode = 1;
   },
 };

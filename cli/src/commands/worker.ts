@@ -1,0 +1,110 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../global-args.js';
+import { type QueueArgs, withQueueOptions } from '../queue-args.js';
+
+interface WorkerArgs extends QueueArgs {
+  concurrency: number;
+  types?: string[];
+  connectors: string;
+  key?: string;
+  'lease-ms'?: number;
+  'poll-ms'?: number;
+  'log-level': 'debug' | 'info' | 'warn' | 'error';
+  drain: boolean;
+}
+
+export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
+  command: 'worker',
+  describe: 'Run queued jobs until SIGTERM/SIGINT (connector.run jobs run the named connector)',
+  builder: (y) =>
+    withQueueOptions(
+      y
+        .option('concurrency', { type: 'number', default: 4, describe: 'Jobs in flight at most' })
+        .option('types', {
+          type: 'string',
+          array: true,
+          coerce: (v: string[]) => v.flatMap((s) => s.split(',')).filter(Boolean),
+          describe: 'Claim only these job types (default: all; unknown types go dead)',
+        })
+        .option('connectors', {
+          type: 'string',
+          default: 'connectors',
+          describe: 'The only folder connector.run jobs may load connectors from',
+        })
+        .option('key', { type: 'string', describe: 'Private key (PEM) that signs the evidence' })
+        .option('lease-ms', { type: 'number', describe: 'Lease per claim (default 30000)' })
+        .option('poll-ms', {
+          type: 'number',
+          describe: 'Poll interval without notifications (default 1000)',
+        })
+        .option('log-level', {
+          choices: ['debug', 'info', 'warn', 'error'] as const,
+          default: 'info' as const,
+          describe: 'JSON log lines on stderr from this level up',
+        })
+        .option('drain', {
+          type: 'boolean',
+          default: false,
+          describe: 'Exit once no job is queued or running (jobs waiting for a later retry stay)',
+        }),
+    ).example('$0 worker --concurrency 8', 'run jobs until stopped') as never,
+  handler: async (args) => {
+    const { createJsonLogger, runWorker, stopOnSignals } = await import('@jobforge/queue');
+    const { withQueue } = await import('../queue-args.js');
+    const { resolveSigningKey } = await import('../signing-key.js');
+    const { createConnectorJobHandler, CONNECTOR_JOB_TYPE } = await import(
+      '../connector-job-handler.js'
+    );
+    const logger = createJsonLogger({ level: args['log-level'] });
+    const { key } = await resolveSigningKey(args.key, (text) => logger.info(text));
+    const { createRuntime } = await import('@jobforge/runtime');
+    // Connector jobs run in the sandbox; the runtime signs their evidence with the host key.
+    const runtime = await createRuntime({
+      signingKey: key,
+      pool: { maxChildren: Math.max(1, args.concurrency) },
+    });
+    logger.info('sandbox', { ...runtime.isolation });
+    try {
+      await withQueue(args, async ({ client, description }) => {
+        logger.info('queue database', { database: description });
+        const worker = await runWorker({
+          client,
+          concurrency: args.concurrency,
+          logger,
+          handlers: {
+            [CONNECTOR_JOB_TYPE]: createConnectorJobHandler({
+              runtime,
+              connectorsDir: args.connectors,
+            }),
+          },
+          ...(args.types ? { types: args.types } : {}),
+          ...(args['lease-ms'] ? { leaseMs: args['lease-ms'] } : {}),
+          ...(args['poll-ms'] ? { pollMs: args['poll-ms'] } : {}),
+        });
+        await new Promise<void>((resolve) => {
+          const off = stopOnSignals(worker, resolve);
+          if (!args.drain) return;
+          const check = async () => {
+            const busy =
+              (await client.list({ status: 'queued', limit: 1 })).length +
+              (await client.list({ status: 'running', limit: 1 })).length;
+            if (busy === 0) {
+              off();
+              await worker.stop();
+              resolve();
+            } else setTimeout(check, 200);
+          };
+          setTimeout(check, 200);
+        });
+        const stats = worker.stats();
+        if (args.json) process.stdout.write(`${JSON.stringify({ ok: true, ...stats })}\n`);
+        else
+          process.stdout.write(
+            `worker stopped: ${stats.succeeded} succeeded, ${stats.failed} failed (will retry), ${stats.dead} dead, ${stats.released} released\n`,
+          );
+      });
+    } finally {
+      await runtime.close();
+    }
+  },
+};

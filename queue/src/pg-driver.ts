@@ -1,0 +1,90 @@
+import pg from 'pg';
+import type { QueueDriver } from './driver.js';
+
+export interface PgDriverOptions {
+  connectionString: string;
+  /** Pool size (default 10). */
+  max?: number;
+  /**
+   * Binds every connection to one tenant (`app.tenant_id`), as an application role connects.
+   * Leave unset for a trusted worker role that acts for any tenant.
+   */
+  tenantId?: string;
+  /** Called when an idle pooled connection fails (the pool replaces it). */
+  onError?: (error: Error) => void;
+}
+
+/**
+ * A node-postgres driver: a pool for queries, and one dedicated connection per LISTEN.
+ *
+ * @example
+ * const driver = createPgDriver({ connectionString: process.env.DATABASE_URL! });
+ */
+export function createPgDriver(options: PgDriverOptions): QueueDriver {
+  const config: pg.PoolConfig = {
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    ...(options.tenantId ? { options: `-c app.tenant_id=${options.tenantId}` } : {}),
+  };
+  const pool = new pg.Pool(config);
+  const onError = options.onError ?? (() => {});
+  pool.on('error', onError);
+  // The client sends a handful of fixed statements: each is prepared once per connection and
+  // then only bound and executed, which saves a parse and plan per call.
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (!name && names.size < 64) {
+      name = `jobforge_${names.size + 1}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  return {
+    kind: 'pg',
+    async query<T>(text: string, params?: unknown[]) {
+      const name = params && params.length > 0 ? nameOf(text) : undefined;
+      const result = name
+        ? await pool.query({ name, text, values: params })
+        : await pool.query(text, params as unknown[]);
+      return result.rows as T[];
+    },
+    async runScript(sql) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        await client.query(sql);
+        await client.query('commit');
+      } catch (error) {
+        await client.query('rollback').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, onNotify, onLost) {
+      const client = new pg.Client(config);
+      let closing = false;
+      const lost = (error: Error) => {
+        if (closing) return;
+        closing = true;
+        client.end().catch(() => {});
+        onLost?.(error);
+      };
+      client.on('error', lost);
+      client.on('end', () => lost(new Error('the LISTEN connection closed')));
+      client.on('notification', (message) => {
+        if (message.channel === channel) onNotify(message.payload ?? '');
+      });
+      await client.connect();
+      await client.query(`listen ${client.escapeIdentifier(channel)}`);
+      return async () => {
+        closing = true;
+        await client.end().catch(() => {});
+      };
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
