@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock.js';
 import type { QueueDriver } from './driver.js';
 
 export interface PgliteDriverOptions {
@@ -11,15 +12,26 @@ export interface PgliteDriverOptions {
 
 /**
  * The embedded driver: PGlite (PostgreSQL compiled to WebAssembly) in this process. One
- * connection, so it suits one process; share a PostgreSQL server to scale past it.
+ * connection, so it suits one process; share a PostgreSQL server to scale past it. A data folder
+ * is locked to one process at a time (QUEUE_DATA_DIR_IN_USE otherwise).
  *
  * @example
  * const driver = await createPgliteDriver({ dataDir: '.jobforge/queue' });
  */
 export async function createPgliteDriver(options: PgliteDriverOptions = {}): Promise<QueueDriver> {
   const { PGlite } = await import('@electric-sql/pglite');
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db: PGlite = await PGlite.create(options.dataDir ?? 'memory://');
+  let unlock = () => {};
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    unlock = lockDataDir(options.dataDir);
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create(options.dataDir ?? 'memory://');
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   if (options.tenantId) {
     await db.query(`select set_config('app.tenant_id', $1, false)`, [options.tenantId]);
   }
@@ -42,6 +54,7 @@ export async function createPgliteDriver(options: PgliteDriverOptions = {}): Pro
     },
     async close() {
       if (!db.closed) await db.close();
+      unlock();
     },
   };
 }

@@ -69,11 +69,18 @@ export function createQueueClient(driver: QueueDriver, options: QueueClientOptio
     value === undefined ? defaultTenant : assertTenantId(value, where);
 
   async function call<T>(fn: string, sql: string, params: unknown[]): Promise<T> {
-    try {
-      const rows = await driver.query<{ r: T }>(sql, params);
-      return rows[0]!.r;
-    } catch (error) {
-      throw toQueueError(error, fn);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const rows = await driver.query<{ r: T }>(sql, params);
+        return rows[0]!.r;
+      } catch (error) {
+        // Each call is one statement in its own transaction, rolled back whole on a deadlock or
+        // serialization failure (two batches sharing idempotency keys in different orders), so
+        // running it again is safe.
+        const state = (error as { code?: unknown }).code;
+        if ((state === '40P01' || state === '40001') && attempt < 5) continue;
+        throw toQueueError(error, fn);
+      }
     }
   }
 

@@ -135,3 +135,37 @@ async function createEmpty(adminUrl: string, name: string): Promise<void> {
 function readdirSafe(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir) : [];
 }
+
+describe('concurrent batches sharing idempotency keys', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  it('never fail with a deadlock and never duplicate a job', async () => {
+    const q = createQueueClient(db.driver({ max: 8 }), { tenantId: randomUUID() });
+    const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
+    for (let round = 0; round < 5; round++) {
+      const batches = Array.from({ length: 6 }, (_, b) => {
+        const order = b % 2 === 0 ? keys : [...keys].reverse();
+        return order.map((key) => ({
+          type: 't',
+          payload: { key },
+          idempotencyKey: `${round}-${key}`,
+        }));
+      });
+      const results = await Promise.all(batches.map((batch) => q.enqueueMany(batch)));
+      // Every batch maps each key to the same job id.
+      const byKey = new Map<string, string>();
+      results.forEach((ids, b) => {
+        const order = b % 2 === 0 ? keys : [...keys].reverse();
+        ids.forEach((id, i) => {
+          const key = order[i]!;
+          expect(byKey.get(key) ?? id).toBe(id);
+          byKey.set(key, id);
+        });
+      });
+      expect(new Set(byKey.values()).size).toBe(keys.length);
+    }
+  });
+});

@@ -122,7 +122,10 @@ async function readBody(
     if (error instanceof JobForgeError) throw error;
     throw networkError(url, error, timeoutMs);
   }
-  if (Number.isFinite(declared) && size !== declared)
+  // With a content-encoding (gzip behind a CDN), fetch decodes the body and Content-Length counts
+  // the encoded bytes, so only an unencoded body can be checked against it.
+  const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
+  if (!encoded && Number.isFinite(declared) && size !== declared)
     throw truncated(url, `received ${size} of the ${declared} bytes announced`);
   return Buffer.concat(chunks);
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, resolve } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 
 const TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
@@ -33,6 +33,7 @@ export async function serveRegistry(
   options: { port?: number; host?: string } = {},
 ): Promise<ServedRegistry> {
   const root = resolve(dir);
+  const realRoot = await realpath(root).catch(() => root);
   const etags = new Map<string, { key: string; etag: string }>();
   const server = createServer(async (request, response) => {
     const send = (status: number, body = '', headers: Record<string, string> = {}): void => {
@@ -44,6 +45,9 @@ export async function serveRegistry(
     const file = safePath(root, request.url ?? '/');
     if (!file) return send(404, 'not found\n');
     try {
+      // The path is inside the folder as text; a symlink must not lead out of it either.
+      const real = await realpath(file);
+      if (!real.startsWith(`${realRoot}${sep}`)) return send(404, 'not found\n');
       const info = await stat(file);
       if (!info.isFile()) return send(404, 'not found\n');
       const bytes = await readFile(file);
@@ -103,5 +107,5 @@ function safePath(root: string, url: string): string | undefined {
   if (parts.some((p) => p.startsWith('.') || p.includes('\\') || p.includes('\0')))
     return undefined;
   const file = resolve(root, ...parts);
-  return file.startsWith(root) ? file : undefined;
+  return file.startsWith(`${root}${sep}`) ? file : undefined;
 }

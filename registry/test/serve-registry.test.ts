@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServedRegistry, serveRegistry } from '../src/index.js';
@@ -16,6 +16,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'artifacts', 'sha256', `${hex}.mjs`), 'export default 1;\n');
   writeFileSync(join(dir, '.cache', 'build.json'), '{"secret":true}');
   writeFileSync(join(dir, '..', 'outside.txt'), 'outside');
+  // A link inside the folder that leads out of it must not be followed.
+  symlinkSync(join(dir, '..', 'outside.txt'), join(dir, 'artifacts', 'notes.txt'));
   served = await serveRegistry(dir);
 });
 
@@ -26,6 +28,12 @@ afterAll(async () => {
 });
 
 describe('registry serve', () => {
+  it('does not follow a symlink out of the registry folder', async () => {
+    const response = await fetch(new URL('artifacts/notes.txt', served.url));
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain('outside');
+  });
+
   it('serves with content types and strong ETags, answering If-None-Match with 304', async () => {
     expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const index = await fetch(new URL('index.json', served.url));

@@ -34,7 +34,8 @@ export function checkChildOutcome(
   if (typeof outcome !== 'object' || outcome === null || Array.isArray(outcome))
     return invalid('expected { ok, data | error }');
   const o = outcome as Record<string, unknown>;
-  if (hasProtoKey(outcome)) return invalid('it holds a "__proto__" key');
+  const protoProblem = findProtoProblem(outcome);
+  if (protoProblem) return invalid(protoProblem);
   if (o.ok === true) {
     if (!('data' in o)) return invalid('ok is true but there is no data');
     try {
@@ -87,12 +88,27 @@ export function checkChildDenials(value: unknown): EvidenceDenial[] {
   });
 }
 
-function hasProtoKey(value: unknown, depth = 0): boolean {
-  if (typeof value !== 'object' || value === null || depth > 256) return false;
-  if (Array.isArray(value)) return value.some((v) => hasProtoKey(v, depth + 1));
-  for (const key of Object.keys(value)) {
-    if (key === '__proto__') return true;
-    if (hasProtoKey((value as Record<string, unknown>)[key], depth + 1)) return true;
+/** Nesting past which a result is refused rather than searched: hostile depth must not pass. */
+const MAX_RESULT_DEPTH = 256;
+
+/**
+ * Why a result may not reach the caller: a "__proto__" key anywhere (a caller's Object.assign
+ * would pollute prototypes) or nesting too deep to search; undefined when it is fine.
+ */
+function findProtoProblem(value: unknown, depth = 0): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (depth > MAX_RESULT_DEPTH) return `it is nested deeper than ${MAX_RESULT_DEPTH} levels`;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const problem = findProtoProblem(item, depth + 1);
+      if (problem) return problem;
+    }
+    return undefined;
   }
-  return false;
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') return 'it holds a "__proto__" key';
+    const problem = findProtoProblem((value as Record<string, unknown>)[key], depth + 1);
+    if (problem) return problem;
+  }
+  return undefined;
 }

@@ -9,6 +9,7 @@ import {
   isJobForgeError,
   JobForgeError,
   type RetryPolicy,
+  redactJson,
   redactSecrets,
   signEvidence,
   sleep,
@@ -173,7 +174,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         attempts: Math.max(1, attempts),
         policy: policyOf(isolation, limits, policy, meta, timeoutMs),
         denials,
-        claims: outcome.claims,
+        // The connector's own words: declared secrets are taken out before the host signs them.
+        claims: redactJson(outcome.claims, secrets),
       };
       const statement = outcome.ok
         ? builder.buildSuccess(outcome.data, end)
@@ -281,7 +283,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
           options.logger?.({
             level,
             message: redactSecrets(message, secrets),
-            fields,
+            fields: redactJson(fields, secrets) as typeof fields,
             connector: name,
             trace_id: traceId,
             tenant_id: tenant,

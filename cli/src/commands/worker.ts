@@ -81,18 +81,29 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
           ...(args['lease-ms'] ? { leaseMs: args['lease-ms'] } : {}),
           ...(args['poll-ms'] ? { pollMs: args['poll-ms'] } : {}),
         });
-        await new Promise<void>((resolve) => {
+        await new Promise<void>((resolve, reject) => {
           const off = stopOnSignals(worker, resolve);
           if (!args.drain) return;
+          let failures = 0;
           const check = async () => {
-            const busy =
-              (await client.list({ status: 'queued', limit: 1 })).length +
-              (await client.list({ status: 'running', limit: 1 })).length;
-            if (busy === 0) {
+            try {
+              const busy =
+                (await client.list({ status: 'queued', limit: 1 })).length +
+                (await client.list({ status: 'running', limit: 1 })).length;
+              failures = 0;
+              if (busy === 0) {
+                off();
+                await worker.stop();
+                resolve();
+              } else setTimeout(check, 200);
+            } catch (error) {
+              // A passing database fault: look again; a lasting one ends the drain with its
+              // error, after the worker has released what it holds.
+              if (++failures < 10) return void setTimeout(check, 500);
               off();
-              await worker.stop();
-              resolve();
-            } else setTimeout(check, 200);
+              await worker.stop().catch(() => {});
+              reject(error);
+            }
           };
           setTimeout(check, 200);
         });

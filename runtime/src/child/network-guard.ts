@@ -46,6 +46,15 @@ export function installNetworkGuard(report: DenialReporter): void {
   (dgram as unknown as Record<string, unknown>).createSocket = () => {
     throw refuse('udp', 'a UDP socket');
   };
+  // `new dgram.Socket(...)` bypasses createSocket: its send, bind and connect refuse too.
+  const udpProto = dgram.Socket.prototype as unknown as Record<string, unknown>;
+  for (const method of ['send', 'bind', 'connect']) {
+    udpProto[method] = function refuseUdp(this: import('node:dgram').Socket, ...args: unknown[]) {
+      const target =
+        method === 'send' ? `${String(args.at(-2) ?? '')}:${String(args.at(-3) ?? '')}` : 'udp';
+      throw refuse(target, 'a UDP socket');
+    };
+  }
   const lookupDenied = (name: unknown) => refuse(String(name), 'a DNS lookup');
   for (const method of Object.keys(dns)) {
     const value = (dns as unknown as Record<string, unknown>)[method];
