@@ -48,11 +48,20 @@ export class ChildPool {
     this.#refill();
   }
 
+  /** Each child's total memory cap in bytes (`memoryMb`). */
+  get memoryBytes(): number {
+    return this.#spec.rssLimitBytes;
+  }
+
+  /**
+   * A child bound to `key`, loading the connector into a new one if none is idle. Loading must end
+   * by `deadlineAt` (a `performance.now()` time): it counts against the call's one deadline.
+   */
   async acquire(
     key: string,
     source: string,
     integrity: string,
-    loadDeadlineMs: number,
+    deadlineAt: number,
   ): Promise<SandboxChild> {
     for (;;) {
       if (this.#closed) throw new Error('the runtime is closed');
@@ -71,7 +80,7 @@ export class ChildPool {
             this.#options.startTimeoutMs,
             'the sandbox did not start',
           );
-          await child.load(source, integrity, loadDeadlineMs);
+          await child.load(source, integrity, Math.max(1, deadlineAt - performance.now()));
         } catch (error) {
           this.#retire(child);
           throw error;

@@ -1,14 +1,32 @@
 import type { EvidenceDenial } from '@jobforge/sdk';
 import { redactSecrets } from '@jobforge/sdk';
 import { type CheckedOutcome, checkChildDenials, checkChildOutcome } from './check-outcome.js';
+import type { EgressAnswer } from './child/proxied-fetch.js';
 import type { ChildPool } from './child-pool.js';
-import { type EgressPolicy, egressFetch } from './egress/egress-fetch.js';
+import { createEgressBudget, type EgressPolicy, egressFetch } from './egress/egress-fetch.js';
 import type { PreparedConnector } from './prepare-connector.js';
 
 /** After the child's own abort at timeoutMs, how long the host waits before SIGKILL. */
 export const KILL_GRACE_MS = 250;
+/** Timers in the child fire on a millisecond clock: a child TIMEOUT this close to the deadline is real. */
+const CLOCK_SLACK_MS = 10;
 /** Log lines one call may send to the host's logger. */
 const MAX_LOG_LINES = 200;
+/** Requests one call may have in flight through the egress proxy at once; the rest wait. */
+export const MAX_CONCURRENT_REQUESTS = 4;
+/**
+ * Codes only the host may give, for what it observed itself (its deadline, its memory watchdog, the
+ * process ending, a broken protocol). Reported by the child they become CONNECTOR_THREW.
+ */
+const HOST_ONLY_CODES = new Set([
+  'TIMEOUT',
+  'RESOURCE_EXHAUSTED',
+  'CONNECTOR_CRASHED',
+  'SANDBOX_VIOLATION',
+  'SANDBOX_UNAVAILABLE',
+  'PROTOCOL_ERROR',
+  'CONNECTOR_LOAD_FAILED',
+]);
 
 export type Attempt = { outcome: CheckedOutcome; healthy: boolean };
 
@@ -30,8 +48,12 @@ export async function runAttempt(
     denials: EvidenceDenial[];
     log: (level: string, message: string, fields: unknown) => void;
     maxRequests: number;
+    /** Bytes of request and response bodies the call may move (default: the child's memory cap). */
+    egressBudgetBytes?: number;
   },
 ): Promise<Attempt> {
+  // One deadline for the whole attempt, taken now: loading and the call share it.
+  const deadlineAt = performance.now() + call.timeoutMs;
   const sandboxError = (code: string, message: string): Attempt => ({
     outcome: {
       ok: false,
@@ -50,7 +72,7 @@ export async function runAttempt(
       `${connector.integrity}\u0000${call.tenant}`,
       source,
       connector.integrity,
-      call.timeoutMs + KILL_GRACE_MS,
+      deadlineAt + KILL_GRACE_MS,
     );
   } catch (error) {
     // A load that hangs, bloats or exits is reported as such; anything else failed to load.
@@ -67,31 +89,67 @@ export async function runAttempt(
   let requests = 0;
   let lines = 0;
   const { maxRequests } = call;
+  const budget = createEgressBudget(call.egressBudgetBytes ?? pool.memoryBytes);
+  let inFlight = 0;
+  const queued: (() => void)[] = [];
+  const remaining = Math.ceil(deadlineAt - performance.now());
   try {
-    const answer = await child.call(call.frame, {
-      timeoutMs: call.timeoutMs,
-      deadlineMs: call.timeoutMs + KILL_GRACE_MS,
-      onFetch: async (request) => {
-        if (++requests > maxRequests)
-          return {
-            ok: false,
-            code: 'TOO_MANY_REQUESTS',
-            message: `a call may make at most ${maxRequests} requests`,
-          };
-        return egressFetch(request, call.egress, abort.signal, (d) =>
-          call.denials.push({ kind: 'network', ...d }),
-        );
+    if (remaining <= 0)
+      return sandboxError(
+        'TIMEOUT',
+        `the connector did not finish within ${call.timeoutMs} ms (loading used it up)`,
+      );
+    const answer = await child.call(
+      { ...call.frame, timeoutMs: remaining },
+      {
+        timeoutMs: call.timeoutMs,
+        deadlineMs: remaining + KILL_GRACE_MS,
+        onFetch: async (request): Promise<EgressAnswer> => {
+          if (++requests > maxRequests)
+            return {
+              ok: false,
+              code: 'TOO_MANY_REQUESTS',
+              message: `a call may make at most ${maxRequests} requests`,
+            };
+          // At most a few requests in flight per call; the rest queue.
+          // A finishing request hands its slot straight to the next one in the queue.
+          if (inFlight >= MAX_CONCURRENT_REQUESTS)
+            await new Promise<void>((resolve) => queued.push(resolve));
+          else inFlight++;
+          try {
+            if (abort.signal.aborted)
+              return { ok: false, code: 'NETWORK_ERROR', message: 'the call has ended' };
+            return await egressFetch(
+              request,
+              call.egress,
+              abort.signal,
+              (d) => call.denials.push({ kind: 'network', ...d }),
+              budget,
+            );
+          } finally {
+            const next = queued.shift();
+            if (next) next();
+            else inFlight--;
+          }
+        },
+        onLog: (level, message, fields) => {
+          if (++lines <= MAX_LOG_LINES) call.log(level, message, fields);
+        },
       },
-      onLog: (level, message, fields) => {
-        if (++lines <= MAX_LOG_LINES) call.log(level, message, fields);
-      },
-    });
+    );
     if (answer.kind === 'fault') return sandboxError(answer.code, answer.message);
     call.denials.push(...checkChildDenials(answer.denials));
     if (answer.error) {
       const { code, message } = answer.error;
-      const known =
+      let known =
         typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : 'CONNECTOR_THREW';
+      // A host-only code from the child is believed only for a TIMEOUT the host's own clock
+      // confirms (the child aborts context.signal at the deadline); anything else is a throw.
+      if (
+        HOST_ONLY_CODES.has(known) &&
+        !(known === 'TIMEOUT' && performance.now() >= deadlineAt - CLOCK_SLACK_MS)
+      )
+        known = 'CONNECTOR_THREW';
       return sandboxError(known, String(message ?? ''));
     }
     const outcome = checkChildOutcome(answer.outcome, call.secrets);

@@ -13,7 +13,7 @@ export interface ChildSpec {
   heapMb: number;
   /** Largest frame the host accepts from this child. */
   maxFrameBytes: number;
-  /** Total memory cap: past it, while the child is loading or serving a call, it is killed. */
+  /** Total memory cap: past it, at any moment of the child's life (idle too), it is killed. */
   rssLimitBytes: number;
   /**
    * Internal, for tests only: start without the in-child network guard, to prove the namespace
@@ -65,6 +65,10 @@ export class SandboxChild {
   #stderr = '';
   #ready: Promise<void>;
   #hooks: CallHooks | undefined;
+  /** The one frame the host is waiting for (type and id); any other frame is a violation. */
+  #expect: { t: string; id?: number } | undefined = { t: 'ready' };
+  #watchdogFired = false;
+  readonly #watchdog: NodeJS.Timeout;
   readonly #rssLimitBytes: number;
 
   constructor(spec: ChildSpec) {
@@ -114,7 +118,24 @@ export class SandboxChild {
     this.process.on('error', (error) =>
       this.#fault('SANDBOX_UNAVAILABLE', `could not start the sandbox: ${error.message}`),
     );
-    this.process.on('close', (code, signal) => this.#onExit(code, signal));
+    this.process.on('close', (code, signal) => {
+      clearInterval(this.#watchdog);
+      this.#onExit(code, signal);
+    });
+    // Memory is watched for the child's whole life, from spawn to exit: idle between calls too,
+    // where a timer the connector left behind could otherwise grow it unseen.
+    this.#watchdog = setInterval(() => {
+      if (this.dead) return;
+      const rss = this.rssBytes();
+      if (rss > this.#rssLimitBytes) {
+        this.#watchdogFired = true;
+        this.#fault(
+          'RESOURCE_EXHAUSTED',
+          `the sandbox used ${Math.round(rss / 1048576)} MB, over its ${Math.round(this.#rssLimitBytes / 1048576)} MB memory cap`,
+        );
+      }
+    }, WATCH_MS);
+    this.#watchdog.unref();
   }
 
   /** Resolves when the child's runner is up and listening. */
@@ -124,7 +145,15 @@ export class SandboxChild {
 
   /** Hands the child a bundle's source; it checks the integrity itself before importing it. */
   async load(source: string, integrity: string, deadlineMs: number): Promise<void> {
-    const answer = await this.#request({ t: 'load', id: 0, source, integrity }, deadlineMs);
+    const answer = await this.#request(
+      { t: 'load', id: 0, source, integrity },
+      deadlineMs,
+      deadlineMs,
+      {
+        t: 'loaded',
+        id: 0,
+      },
+    );
     if (answer.kind === 'fault')
       throw Object.assign(new Error(answer.message), { code: answer.code });
     if (answer.frame.ok !== true) throw new Error(String(answer.frame.message ?? 'load failed'));
@@ -134,7 +163,10 @@ export class SandboxChild {
     this.calls++;
     this.#hooks = hooks;
     try {
-      const answer = await this.#request(frame, hooks.deadlineMs, hooks.timeoutMs);
+      const answer = await this.#request(frame, hooks.deadlineMs, hooks.timeoutMs, {
+        t: 'result',
+        id: frame.id as number,
+      });
       if (answer.kind === 'fault') return answer;
       const f = answer.frame;
       return {
@@ -164,26 +196,19 @@ export class SandboxChild {
       this.dead = true;
       this.process.kill('SIGKILL');
     }
+    clearInterval(this.#watchdog);
   }
 
   #request(
     frame: Record<string, unknown>,
     deadlineMs: number,
-    timeoutMs = deadlineMs,
+    timeoutMs: number,
+    expect: { t: string; id: number },
   ): Promise<
     | { kind: 'frame'; frame: Record<string, unknown> }
     | { kind: 'fault'; code: string; message: string }
   > {
     return new Promise((resolve) => {
-      // Memory is watched whenever connector code may run: while it loads and during a call.
-      const watchdog = setInterval(() => {
-        const rss = this.rssBytes();
-        if (rss > this.#rssLimitBytes)
-          this.#fault(
-            'RESOURCE_EXHAUSTED',
-            `the sandbox used ${Math.round(rss / 1048576)} MB, over its ${Math.round(this.#rssLimitBytes / 1048576)} MB memory cap`,
-          );
-      }, WATCH_MS);
       const timer = setTimeout(
         () =>
           this.#fault(
@@ -194,13 +219,14 @@ export class SandboxChild {
       );
       const done = (value: Parameters<typeof resolve>[0]) => {
         clearTimeout(timer);
-        clearInterval(watchdog);
+        this.#expect = undefined;
         this.#waiting = undefined;
         this.#onFault = undefined;
         resolve(value);
       };
       this.#waiting = (f) => done({ kind: 'frame', frame: f });
       this.#onFault = (code, message) => done({ kind: 'fault', code, message });
+      this.#expect = expect;
       if (this.dead) {
         done({ kind: 'fault', code: 'CONNECTOR_CRASHED', message: 'the sandbox is gone' });
         return;
@@ -219,7 +245,8 @@ export class SandboxChild {
       return;
     }
     const hooks = this.#hooks;
-    if (frame.t === 'fetch' && hooks) {
+    const expected = this.#expect;
+    if (frame.t === 'fetch' && hooks && expected) {
       const id = frame.id;
       hooks.onFetch(frame.request as EgressRequest).then(
         (answer) => {
@@ -228,10 +255,24 @@ export class SandboxChild {
         },
         () => {},
       );
-    } else if (frame.t === 'log' && hooks) {
+    } else if (frame.t === 'log' && hooks && expected) {
       hooks.onLog(String(frame.level), String(frame.message), frame.fields);
-    } else if (frame.t === 'ready' || frame.t === 'loaded' || frame.t === 'result') {
-      this.#waiting?.(frame);
+    } else if (
+      expected &&
+      frame.t === expected.t &&
+      (expected.id === undefined || frame.id === expected.id)
+    ) {
+      this.#expect = undefined;
+      const waiting = this.#waiting;
+      this.#waiting = undefined;
+      waiting?.(frame);
+    } else {
+      // A frame of another type or id, or any frame while nothing is outstanding: the child is
+      // writing its own messages. It is killed (and so retired by the pool) whether busy or idle.
+      this.#fault(
+        'SANDBOX_VIOLATION',
+        `the sandbox sent an unexpected message (${String(frame.t).slice(0, 40)}) ${expected ? `while the host waited for ${expected.t}` : 'while no request was outstanding'}; it was killed`,
+      );
     }
   }
 
@@ -245,7 +286,12 @@ export class SandboxChild {
     const wasDead = this.dead;
     this.dead = true;
     if (wasDead && !this.#onFault) return;
-    const oom = /heap out of memory|Reached heap limit|Allocation failed/i.test(this.#stderr);
+    // Out of memory only when the host saw it: its own watchdog fired, or the process died of the
+    // abort V8 raises on a heap limit (SIGABRT / SIGTRAP). Text on stderr alone proves nothing.
+    const oom =
+      this.#watchdogFired ||
+      ((signal === 'SIGABRT' || signal === 'SIGTRAP') &&
+        /heap out of memory|Reached heap limit|Allocation failed/i.test(this.#stderr));
     if (oom)
       this.#fault(
         'RESOURCE_EXHAUSTED',

@@ -83,7 +83,9 @@ describe('runtime.run', () => {
       { payload: { poison: true } },
       { tenant_id: 'p' },
     );
-    expect(poisoned.ok ? 'ok' : poisoned.error.code).toBe('SANDBOX_VIOLATION');
+    // The child's own tamper check is reported, but only the host may sign SANDBOX_VIOLATION.
+    expect(poisoned.ok ? 'ok' : poisoned.error.code).toBe('CONNECTOR_THREW');
+    expect(poisoned.ok ? '' : poisoned.error.message).toMatch(/isAdmin was added/);
     const next = await runtime.run(
       GOOD('poison-then-check'),
       { payload: { poison: false } },

@@ -1,7 +1,7 @@
 /**
  * A fingerprint of the built-ins a connector could poison for the calls after it (prototype methods,
  * JSON, Promise, the sandbox's own fetch). Taken before the connector loads and compared after each
- * call: a difference makes the call a SANDBOX_VIOLATION and the host recycles the child.
+ * call: a difference fails the call (reported as CONNECTOR_THREW: only the host may claim a sandbox code) and the host recycles the child.
  */
 const WATCHED: [string, object][] = [
   ['Object.prototype', Object.prototype],

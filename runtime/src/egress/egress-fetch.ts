@@ -14,6 +14,27 @@ export interface EgressPolicy {
   maxRedirects: number;
 }
 
+/**
+ * A running byte budget shared by every request of one call: request and response bodies are
+ * counted as they are sent and received, so a call cannot make the host hold more than it allows.
+ */
+export interface EgressBudget {
+  readonly limit: number;
+  /** Counts `bytes` against the budget; false when that goes past it. */
+  take(bytes: number): boolean;
+}
+
+export function createEgressBudget(limit: number): EgressBudget {
+  let used = 0;
+  return {
+    limit,
+    take(bytes) {
+      used += bytes;
+      return used <= limit;
+    },
+  };
+}
+
 export interface EgressDenial {
   target: string;
   reason: string;
@@ -45,6 +66,7 @@ export async function egressFetch(
   policy: EgressPolicy,
   signal: AbortSignal,
   onDenial: (denial: EgressDenial) => void,
+  budget: EgressBudget = createEgressBudget(Number.POSITIVE_INFINITY),
 ): Promise<EgressAnswer> {
   let url: URL;
   try {
@@ -67,6 +89,18 @@ export async function egressFetch(
         message: `network access to ${target} denied: ${vetted.reason}`,
       };
     }
+    const overBudget = () => {
+      const target = url.host;
+      const reason = `the call's requests and responses passed its egress budget of ${budget.limit} bytes`;
+      onDenial({ target, reason });
+      return {
+        ok: false as const,
+        code: 'RESPONSE_TOO_LARGE',
+        target,
+        message: `${target}: ${reason}`,
+      };
+    };
+    if (body && !budget.take(body.length)) return overBudget();
     let response: Awaited<ReturnType<typeof send>>;
     try {
       response = await send(
@@ -77,9 +111,11 @@ export async function egressFetch(
         body,
         policy.maxResponseBytes,
         signal,
+        budget,
       );
     } catch (error) {
       const code = (error as { code?: string }).code ?? 'NETWORK_ERROR';
+      if (code === 'EGRESS_BUDGET') return overBudget();
       return {
         ok: false,
         code: code === 'RESPONSE_TOO_LARGE' ? code : 'NETWORK_ERROR',
@@ -165,6 +201,7 @@ function send(
   body: Buffer | null,
   maxBytes: number,
   signal: AbortSignal,
+  budget: EgressBudget,
 ): Promise<{ status: number; statusText: string; headers: [string, string][]; body: Buffer }> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const hostname = bare(url.hostname);
@@ -185,6 +222,10 @@ function send(
         let size = 0;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
+          if (!budget.take(chunk.length)) {
+            res.destroy(Object.assign(new Error('egress budget'), { code: 'EGRESS_BUDGET' }));
+            return;
+          }
           if (size > maxBytes) {
             res.destroy(
               Object.assign(new Error(`the response is larger than ${maxBytes} bytes`), {
