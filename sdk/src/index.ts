@@ -23,6 +23,7 @@ export {
   toPrivateKey,
   toPublicKey,
 } from './keys.js';
+export { type PayloadSchema, parsePayload } from './parse-payload.js';
 export { REDACTED, redactJson, redactSecrets, safeErrorMessage } from './redact.js';
 export { type RunConnectorOptions, runConnector } from './run-connector.js';
 export { DEFAULT_CONFIG, type RunConnectorParams } from './run-params.js';

@@ -357,3 +357,22 @@ describe('runConnector: review regressions', () => {
     expect(hashOutput(result.ok ? result.data : null)).toBe(before);
   });
 });
+
+describe('parsePayload', () => {
+  it('answers the data, or an INVALID_INPUT outcome naming the first problem path', async () => {
+    const { parsePayload } = await import('../src/index.js');
+    const { z } = await import('zod');
+    const schema = z.strictObject({ to: z.object({ url: z.string().url() }) });
+    expect(parsePayload(schema, { to: { url: 'https://example.test/' } })).toEqual({
+      ok: true,
+      data: { to: { url: 'https://example.test/' } },
+    });
+    const bad = parsePayload(schema, { to: { url: 'nope' } });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', retryable: false } });
+    expect(!bad.ok && bad.error.message).toMatch(/^payload\.to\.url: /);
+    expect(parsePayload(schema, 'text')).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/^payload: /) },
+    });
+  });
+});

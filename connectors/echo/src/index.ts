@@ -1,4 +1,4 @@
-import { defineConnector } from '@jobforge/sdk';
+import { defineConnector, parsePayload } from '@jobforge/sdk';
 import { z } from 'zod';
 
 /** What `echo.say` accepts; `jobforge validate` checks metadata.json's input_schema against it. */
@@ -14,18 +14,8 @@ export interface EchoOutput {
 }
 
 export default defineConnector<EchoInput, EchoOutput>(async ({ input, context }) => {
-  const parsed = inputSchema.safeParse(input.payload);
-  if (!parsed.success) {
-    const problem = parsed.error.issues[0];
-    return {
-      ok: false,
-      error: {
-        code: 'INVALID_INPUT',
-        message: `payload${problem?.path.length ? `.${problem.path.join('.')}` : ''}: ${problem?.message ?? 'invalid'}`,
-        retryable: false,
-      },
-    };
-  }
+  const parsed = parsePayload(inputSchema, input.payload);
+  if (!parsed.ok) return parsed;
   const { message, uppercase = false } = parsed.data;
   const echoed = uppercase ? message.toUpperCase() : message;
   context.logger.info('echoed', { length: echoed.length });

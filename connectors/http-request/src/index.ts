@@ -1,4 +1,4 @@
-import { type ConnectorError, defineConnector, type JsonValue } from '@jobforge/sdk';
+import { type ConnectorError, defineConnector, type JsonValue, parsePayload } from '@jobforge/sdk';
 import { type HttpRequestInput, inputSchema } from './input-schema.js';
 import { readLimited } from './read-limited.js';
 
@@ -32,12 +32,8 @@ const fail = (
  * retryable errors; a response over 5 MiB is refused.
  */
 export default defineConnector<HttpRequestInput, HttpRequestOutput>(async ({ input, context }) => {
-  const parsed = inputSchema.safeParse(input.payload);
-  if (!parsed.success) {
-    const problem = parsed.error.issues[0];
-    const path = problem?.path.length ? `.${problem.path.join('.')}` : '';
-    return fail('INVALID_INPUT', `payload${path}: ${problem?.message ?? 'invalid'}`, false);
-  }
+  const parsed = parsePayload(inputSchema, input.payload);
+  if (!parsed.ok) return parsed;
   const { url, headers = {}, body, timeout_ms: timeoutMs = 10_000 } = parsed.data;
   const method = parsed.data.method ?? (body === undefined ? 'GET' : 'POST');
   if (context.dry_run) return fail('DRY_RUN', 'dry_run is set: the request was not sent', false);

@@ -1,4 +1,9 @@
-import { type ConnectorError, type ConnectorParams, defineConnector } from '@jobforge/sdk';
+import {
+  type ConnectorError,
+  type ConnectorParams,
+  defineConnector,
+  parsePayload,
+} from '@jobforge/sdk';
 import { inputSchema, type ReportInput, type Row, rowsSchema } from './input-schema.js';
 import { renderCsv } from './render-csv.js';
 import { renderMarkdown } from './render-markdown.js';
@@ -27,12 +32,8 @@ const fail = (
  * every key in first-seen order. The output depends only on the data, so it is deterministic.
  */
 export default defineConnector<ReportInput, ReportOutput>(async ({ input, context }) => {
-  const parsed = inputSchema.safeParse(input.payload);
-  if (!parsed.success) {
-    const problem = parsed.error.issues[0];
-    const path = problem?.path.length ? `.${problem.path.join('.')}` : '';
-    return fail('INVALID_INPUT', `payload${path}: ${problem?.message ?? 'invalid'}`, false);
-  }
+  const parsed = parsePayload(inputSchema, input.payload);
+  if (!parsed.ok) return parsed;
   const { title, source_url: sourceUrl } = parsed.data;
   let rows: Row[];
   if (sourceUrl) {

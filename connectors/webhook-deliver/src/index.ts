@@ -2,6 +2,7 @@ import {
   type ConnectorError,
   canonicalize,
   defineConnector,
+  parsePayload,
   sha256Hex,
   signWebhook,
 } from '@jobforge/sdk';
@@ -32,16 +33,8 @@ const fail = (error: ConnectorError): { ok: false; error: ConnectorError } => ({
  */
 export default defineConnector<WebhookDeliverInput, WebhookDeliverOutput>(
   async ({ input, context }) => {
-    const parsed = inputSchema.safeParse(input.payload);
-    if (!parsed.success) {
-      const problem = parsed.error.issues[0];
-      const path = problem?.path.length ? `.${problem.path.join('.')}` : '';
-      return fail({
-        code: 'INVALID_INPUT',
-        message: `payload${path}: ${problem?.message ?? 'invalid'}`,
-        retryable: false,
-      });
-    }
+    const parsed = parsePayload(inputSchema, input.payload);
+    if (!parsed.ok) return parsed;
     const { url, event, data = null, timeout_ms: timeoutMs = 10_000 } = parsed.data;
     const secret = context.secrets[SECRET];
     if (!secret)
