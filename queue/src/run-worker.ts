@@ -45,9 +45,9 @@ export interface WorkerOptions {
   /** On stop, how long in-flight jobs may finish before they are released (default 10 000 ms). */
   shutdownGraceMs?: number;
   /**
-   * Jobs claimed ahead of free slots. Default 'auto': enough to keep the slots busy for two claim
-   * round trips, from the measured handler time (fast handlers: up to 250; slow ones: none, so
-   * other workers get the jobs).
+   * Jobs claimed ahead of free slots. Default 'auto': none until a few handlers have been timed,
+   * then enough to keep the slots busy for two claim round trips, growing at most twofold per
+   * claim (fast handlers: up to 250; slow ones: none, so other workers get the jobs).
    */
   prefetch?: number | 'auto';
   /** LISTEN for new jobs (default true); polling alone otherwise. */
@@ -81,6 +81,8 @@ interface Running {
 
 const CHANNEL = 'jobforge_jobs';
 const MAX_PREFETCH = 250;
+/** Handlers timed before the automatic prefetch trusts the average. */
+const MIN_TIMED = 3;
 
 /**
  * Starts a worker: claims batches with a lease, runs handlers with bounded concurrency, records
@@ -96,14 +98,18 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
   const concurrency = positiveInt(options.concurrency ?? 10, 'concurrency');
   const fixedPrefetch =
     typeof options.prefetch === 'number' ? Math.max(0, Math.floor(options.prefetch)) : undefined;
-  let prefetch = fixedPrefetch ?? concurrency;
-  // Moving averages that size the automatic prefetch.
-  let handlerMs = 1;
+  // Automatic prefetch starts at none: a fresh worker claims only what it can start, so one that
+  // dies at start-up strands no more than `concurrency` jobs. It grows from measured handler times,
+  // at most doubling per claim, once a few handlers have finished.
+  let prefetch = fixedPrefetch ?? 0;
+  // Moving averages that size the automatic prefetch; handlerMs is unknown until measured.
+  let handlerMs: number | undefined;
+  let handlersTimed = 0;
   let claimMs = 1;
   const adapt = () => {
-    if (fixedPrefetch !== undefined) return;
-    const wanted = (2 * concurrency * claimMs) / Math.max(handlerMs, 0.001);
-    prefetch = Math.min(MAX_PREFETCH, Math.max(0, Math.ceil(wanted)));
+    if (fixedPrefetch !== undefined || handlerMs === undefined || handlersTimed < MIN_TIMED) return;
+    const wanted = Math.ceil((2 * concurrency * claimMs) / Math.max(handlerMs, 0.001));
+    prefetch = Math.min(MAX_PREFETCH, 2 * prefetch + 1, Math.max(0, wanted));
   };
   const leaseMs = positiveInt(options.leaseMs ?? 30_000, 'leaseMs');
   const heartbeatMs = options.heartbeatMs ?? Math.max(50, Math.floor(leaseMs / 3));
@@ -178,7 +184,9 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
     if (entry.settled) return;
     entry.settled = true;
     clearTimeout(entry.timer);
-    handlerMs = 0.9 * handlerMs + 0.1 * (performance.now() - entry.startedAt);
+    const took = performance.now() - entry.startedAt;
+    handlerMs = handlerMs === undefined ? took : 0.9 * handlerMs + 0.1 * took;
+    handlersTimed++;
     running.delete(entry.job.id);
     finish(entry.job, outcome);
     dispatch();
@@ -303,12 +311,31 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
     }
   }
 
+  // LISTEN has one owner of reconnects: at most one connection and at most one pending retry at a
+  // time, whatever mix of set-up failures and lost connections an outage produces.
   let unlisten: (() => Promise<void>) | undefined;
   let listenFailures = 0;
-  async function listen(): Promise<void> {
-    if (stopping || options.listen === false) return;
+  let listenRetry: NodeJS.Timeout | undefined;
+  let connecting: Promise<void> | undefined;
+  const retryListen = () => {
+    if (stopping || listenRetry) return;
+    listenRetry = setTimeout(() => {
+      listenRetry = undefined;
+      void listen();
+    }, reconnectDelay(++listenFailures));
+    listenRetry.unref();
+  };
+  function listen(): Promise<void> {
+    if (stopping || options.listen === false || connecting || unlisten) return Promise.resolve();
+    connecting = connectListen().finally(() => {
+      connecting = undefined;
+    });
+    return connecting;
+  }
+  async function connectListen(): Promise<void> {
+    let lostEarly = false;
     try {
-      unlisten = await client.driver.listen(
+      const stopListening: () => Promise<void> = await client.driver.listen(
         CHANNEL,
         (type) => {
           if (types && type !== '' && !types.includes(type)) return;
@@ -316,18 +343,27 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
           kick();
         },
         (error) => {
+          if (unlisten !== stopListening) {
+            lostEarly = true;
+            return;
+          }
           unlisten = undefined;
           if (stopping) return;
           log.warn('LISTEN connection lost; polling until it is back', { error: error.message });
-          setTimeout(listen, reconnectDelay(++listenFailures)).unref();
+          retryListen();
         },
       );
+      if (stopping) {
+        await stopListening();
+        return;
+      }
+      if (lostEarly) throw new Error('the LISTEN connection closed as it opened');
+      unlisten = stopListening;
       listenFailures = 0;
-      if (stopping) await unlisten();
     } catch (error) {
       if (stopping) return;
       log.warn('LISTEN failed; polling until it works', { error: (error as Error)?.message });
-      setTimeout(listen, reconnectDelay(++listenFailures)).unref();
+      retryListen();
     }
   }
 
@@ -401,7 +437,11 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
         await release(unfinished.map((e) => e.job));
         await batcher.drain();
         clearInterval(heartbeatTimer);
-        await unlisten?.();
+        clearTimeout(listenRetry);
+        await connecting;
+        const stopListening = unlisten;
+        unlisten = undefined;
+        await stopListening?.();
         log.info('worker stopped', { ...stats });
       })();
       return stopped;
