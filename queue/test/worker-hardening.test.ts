@@ -30,4 +30,20 @@ describe('worker hardening', () => {
       await worker.stop();
     }
   });
+
+  it("a tenant's claim leaves other tenants' expired leases alone", async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const trusted = createQueueClient(db.driver());
+    const { id } = await trusted.enqueue('t', {}, { tenantId: b });
+    await trusted.claim({ workerId: 'w-b', limit: 10, leaseMs: 1, types: ['t'] });
+    await new Promise((r) => setTimeout(r, 20));
+    const bound = createQueueClient(db.driver({ tenantId: a }), { tenantId: a });
+    expect(await bound.claim({ workerId: 'w-a', limit: 10 })).toEqual([]);
+    await db.driver({ tenantId: a }).query('select jobforge.jobforge_expire_leases()');
+    const job = await trusted.get(id, { tenantId: b });
+    expect(job).toMatchObject({ status: 'running', attempt_history: [] });
+    // A trusted claim recovers it.
+    await trusted.claim({ workerId: 'w-t', limit: 0 });
+    expect(await trusted.get(id, { tenantId: b })).toMatchObject({ status: 'queued' });
+  });
 });
