@@ -63,7 +63,9 @@ begin
     update jobforge.jobforge_jobs j set
       status = case when j.started_at is not null and j.attempts >= j.max_attempts then 'dead'
                     else 'queued' end,
-      lease_token = null, locked_until = null, run_at = now(), updated_at = now(),
+      -- run_at stays: a freed job goes back to its place at the head of the queue, not behind
+      -- every job enqueued since (that wait, not the lease, was most of a SIGKILL's cost).
+      lease_token = null, locked_until = null, updated_at = now(),
       last_error = case when j.started_at is null then j.last_error
                         else jsonb_build_object('code', 'LEASE_EXPIRED',
                           'message', 'the worker ' || coalesce(j.locked_by, '?') || ' ' || e.why,

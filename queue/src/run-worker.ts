@@ -347,8 +347,9 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
       let jobs: ClaimedJob[];
       try {
         const started = performance.now();
-        // Start only what free slots take now; the rest is reserved, uncharged, until it starts.
-        promised = Math.max(0, concurrency - running.size - starting.length);
+        // Start only what free slots take now (reserved jobs already here go first); the rest is
+        // reserved, uncharged, until it starts.
+        promised = Math.max(0, concurrency - running.size - starting.length - buffer.length);
         jobs = await client.claim({
           workerId,
           limit: room,
