@@ -29,6 +29,8 @@ from ._outcome import completion_item, failure_outcome, reconnect_delay, success
 
 MAX_PREFETCH = 250
 MAX_BATCH = 1000
+#: What pg_stat_activity shows for the worker's connections.
+APPLICATION_NAME = "jobforge-python-worker"
 
 
 @dataclass
@@ -229,7 +231,7 @@ class Worker:
     async def _connection(self) -> psycopg.AsyncConnection[Any]:
         if self._conn is not None and not self._conn.closed:
             return self._conn
-        kwargs: dict[str, Any] = {"autocommit": True}
+        kwargs: dict[str, Any] = {"autocommit": True, "application_name": APPLICATION_NAME}
         if self.tenant_id:
             kwargs["options"] = f"-c app.tenant_id={self.tenant_id}"
         conn: psycopg.AsyncConnection[Any] = await psycopg.AsyncConnection.connect(self._url(), **kwargs)
@@ -492,7 +494,9 @@ class Worker:
         failures = 0
         while not self._stopping:
             try:
-                async with await psycopg.AsyncConnection.connect(self._url(), autocommit=True) as conn:
+                async with await psycopg.AsyncConnection.connect(
+                    self._url(), autocommit=True, application_name=APPLICATION_NAME
+                ) as conn:
                     await conn.execute(f"listen {_sql.CHANNEL}")
                     failures = 0
                     async for note in conn.notifies():
