@@ -92,12 +92,18 @@ def _push_object(value: Mapping[Any, Any], path: str, depth: int, stack: list[An
     stack.append("}")
     for i in range(len(keys) - 1, -1, -1):
         key = keys[i]
-        member = f"{path}.{key}" if _plain_name(key) else f"{path}[{json.dumps(key, ensure_ascii=False)}]"
+        member = f"{path}.{key}" if _plain_name(key) else f"{path}[{_quoted(key)}]"
         stack.append((value[key], member, depth + 1))
         stack.append(_string(key, member) + ":")
         if i:
             stack.append(",")
     stack.append("{")
+
+
+def _quoted(key: str) -> str:
+    """The key as JSON.stringify prints it in a path: a lone surrogate as a \\u escape."""
+    text = json.dumps(key, ensure_ascii=False)
+    return "".join(f"\\u{ord(c):04x}" if "\ud800" <= c <= "\udfff" else c for c in text)
 
 
 def _utf16_key(key: str) -> bytes:
