@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Union
 
 from ._log import JsonLogger
@@ -49,16 +49,27 @@ class Job:
 
 
 
-@dataclass
 class JobContext:
     """Besides the job: ``cancelled`` is set when the job times out, its lease is lost or shutdown's
     grace ends (a synchronous handler should check it; an async one is also cancelled); ``log``
     carries job_id, trace_id and type; ``set_evidence`` attaches evidence to this attempt."""
 
-    worker_id: str
-    log: JsonLogger
-    cancelled: threading.Event = field(default_factory=threading.Event)
-    evidence: Any = _UNSET
+    __slots__ = ("job", "worker_id", "cancelled", "evidence", "_base", "_log")
+
+    def __init__(self, job: Job, worker_id: str, base: JsonLogger) -> None:
+        self.job = job
+        self.worker_id = worker_id
+        self.cancelled = threading.Event()
+        self.evidence: Any = _UNSET
+        self._base = base
+        self._log: JsonLogger | None = None
+
+    @property
+    def log(self) -> JsonLogger:
+        # Built on first use: most handlers never log, and a child logger per job costs.
+        if self._log is None:
+            self._log = self._base.child(job_id=self.job.id, trace_id=self.job.trace_id, type=self.job.type)
+        return self._log
 
     def set_evidence(self, evidence: Any) -> None:
         self.evidence = evidence

@@ -48,8 +48,17 @@ class _Running:
     job: Job
     ctx: JobContext
     task: asyncio.Task[None] | None = None
+    timer: asyncio.TimerHandle | None = None
     settled: bool = False
     started: float = field(default_factory=time.monotonic)
+
+
+class _Line:
+    """A connection and the lock its calls take turns on."""
+
+    def __init__(self) -> None:
+        self.conn: psycopg.AsyncConnection[Any] | None = None
+        self.lock = asyncio.Lock()
 
 
 def _positive(value: int, name: str) -> int:
@@ -89,7 +98,6 @@ class Worker:
         self._woken = False
         self._handler_ms = 1.0
         self._claim_ms = 1.0
-        self._conn: psycopg.AsyncConnection[Any] | None = None
         self._tasks: list[asyncio.Task[Any]] = []
         self._flusher: asyncio.Task[None] | None = None
         self._stopped: asyncio.Future[None] | None = None
@@ -173,7 +181,7 @@ class Worker:
         loop = asyncio.get_running_loop()
         self._stopped = loop.create_future()
         self._kick = asyncio.Event()
-        self._lock = asyncio.Lock()
+        self._lines = (_Line(), _Line())
         self._executor = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="jobforge-job")
         if self.listen:
             self._tasks.append(asyncio.create_task(self._listen_loop()))
@@ -203,18 +211,16 @@ class Worker:
             await asyncio.wait(tasks, timeout=self.shutdown_grace_ms / 1000)
         unfinished = [r for r in self._running.values() if not r.settled]
         for entry in unfinished:
-            entry.settled = True
-            entry.ctx.cancelled.set()
-            if entry.task is not None:
-                entry.task.cancel()
+            self._abandon(entry)
         self._running.clear()
         await self._release([e.job for e in unfinished])
         await self._drain()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._conn is not None:
-            await self._conn.close()
+        for line in self._lines:
+            if line.conn is not None:
+                await line.conn.close()
         # A synchronous handler past its timeout cannot be interrupted; do not wait for its thread.
         self._executor.shutdown(wait=False, cancel_futures=True)
         self.log.info("worker stopped", **vars(self.stats))
@@ -228,21 +234,23 @@ class Worker:
         assert self.database_url is not None, "start() resolves the database URL"
         return self.database_url
 
-    async def _connection(self) -> psycopg.AsyncConnection[Any]:
-        if self._conn is not None and not self._conn.closed:
-            return self._conn
+    async def _open(self, line: _Line) -> psycopg.AsyncConnection[Any]:
+        if line.conn is not None and not line.conn.closed:
+            return line.conn
         kwargs: dict[str, Any] = {"autocommit": True, "application_name": APPLICATION_NAME}
         if self.tenant_id:
             kwargs["options"] = f"-c app.tenant_id={self.tenant_id}"
         conn: psycopg.AsyncConnection[Any] = await psycopg.AsyncConnection.connect(self._url(), **kwargs)
-        self._conn = conn
+        line.conn = conn
         return conn
 
     async def _call(self, function: str, args: str, params: tuple[Any, ...]) -> Any:
-        """One queue call on the worker's connection, reconnecting first when it was lost. Calls
-        take turns: one connection carries claims, heartbeats, completions and releases."""
-        async with self._lock:
-            conn = await self._connection()
+        """One queue call, reconnecting first when its connection was lost. Claims have a
+        connection of their own, so a claim and a completion overlap; calls on one connection
+        take turns."""
+        line = self._lines[0 if function == "jobforge_claim_jobs" else 1]
+        async with line.lock:
+            conn = await self._open(line)
             try:
                 cur = await conn.execute(_sql.call(function, args), params)
                 row = await cur.fetchone()
@@ -250,7 +258,7 @@ class Worker:
             except psycopg.Error as error:
                 if is_connection_error(error) or conn.broken:
                     await conn.close()
-                    self._conn = None
+                    line.conn = None
                     raise
                 raise to_queue_error(error, function) from error
 
@@ -316,11 +324,10 @@ class Worker:
             self._start(self._buffer.popleft())
 
     def _start(self, job: Job) -> None:
-        log = self.log.child(job_id=job.id, trace_id=job.trace_id, type=job.type)
         handler = self.handlers.get(job.type)
         if handler is None:
             known = ", ".join(self.handlers) or "nothing"
-            log.error("no handler for this job type; the job is dead")
+            self.log.error("no handler for this job type; the job is dead", job_id=job.id, trace_id=job.trace_id, type=job.type)
             self._finish(job, {
                 "ok": False,
                 "retryable": False,
@@ -330,29 +337,36 @@ class Worker:
                 },
             })
             return
-        entry = _Running(job, JobContext(worker_id=self.id, log=log))
+        entry = _Running(job, JobContext(job, self.id, self.log))
         self._running[job.id] = entry
         entry.task = asyncio.create_task(self._execute(entry, handler))
+        entry.timer = asyncio.get_running_loop().call_later(self.job_timeout_ms / 1000, self._time_out, entry)
+
+    def _abandon(self, entry: _Running) -> None:
+        """Stops a running job without recording an outcome (its lease is lost, or it is released)."""
+        entry.settled = True
+        if entry.timer is not None:
+            entry.timer.cancel()
+        entry.ctx.cancelled.set()
+        if entry.task is not None:
+            entry.task.cancel()
+
+    def _time_out(self, entry: _Running) -> None:
+        # Settled here, not when the task notices its cancellation: a handler may ignore it.
+        entry.ctx.cancelled.set()
+        if entry.task is not None:
+            entry.task.cancel()
+        timeout = JobFailure("JOB_TIMEOUT", f"the handler ran longer than {self.job_timeout_ms} ms")
+        self._settle(entry, failure_outcome(timeout, entry.ctx.evidence))
 
     async def _execute(self, entry: _Running, handler: Handler) -> None:
         ctx = entry.ctx
-        call = asyncio.ensure_future(self._invoke(handler, entry.job, ctx))
         try:
-            done, _ = await asyncio.wait({call}, timeout=self.job_timeout_ms / 1000)
+            outcome = success_outcome(await self._invoke(handler, entry.job, ctx), ctx.evidence)
         except asyncio.CancelledError:
-            call.cancel()
-            raise
-        if not done:
-            ctx.cancelled.set()
-            call.cancel()
-            timeout = JobFailure("JOB_TIMEOUT", f"the handler ran longer than {self.job_timeout_ms} ms")
-            outcome = failure_outcome(timeout, ctx.evidence)
-        elif call.exception() is not None:
-            error = call.exception()
-            assert error is not None
+            return  # timed out, lease lost or shut down: whoever cancelled has settled the job
+        except Exception as error:
             outcome = failure_outcome(error, ctx.evidence, with_traceback=self.store_tracebacks)
-        else:
-            outcome = success_outcome(call.result(), ctx.evidence)
         self._settle(entry, outcome)
 
     async def _invoke(self, handler: Handler, job: Job, ctx: JobContext) -> Any:
@@ -368,6 +382,8 @@ class Worker:
         if entry.settled:
             return
         entry.settled = True
+        if entry.timer is not None:
+            entry.timer.cancel()
         self._handler_ms = 0.9 * self._handler_ms + 0.1 * (time.monotonic() - entry.started) * 1000
         self._running.pop(entry.job.id, None)
         self._finish(entry.job, outcome)
@@ -481,10 +497,7 @@ class Worker:
             for entry in list(self._running.values()):
                 if entry.settled or entry.job.lease not in leases or entry.job.id in kept:
                     continue
-                entry.settled = True
-                entry.ctx.cancelled.set()
-                if entry.task is not None:
-                    entry.task.cancel()
+                self._abandon(entry)
                 self._running.pop(entry.job.id, None)
                 self.stats.lost += 1
                 self.log.warn("lease lost while running; the job will run again elsewhere",
