@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 #: The schema that holds every JobForge table and function.
-SCHEMA = "public"
+SCHEMA = "jobforge"
 
 #: The channel the enqueue functions NOTIFY with the job type ('' for a batch).
 CHANNEL = "jobforge_jobs"

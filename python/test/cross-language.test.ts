@@ -173,7 +173,7 @@ describe('Python and TypeScript on one queue', () => {
       const all = [doomed.id, ...mixed];
       await eventually(async () => {
         const n = await db.admin(
-          `select count(*) as n from jobforge_jobs where id = any($1::bigint[]) and status = 'succeeded'`,
+          `select count(*) as n from jobforge.jobforge_jobs where id = any($1::bigint[]) and status = 'succeeded'`,
           [all],
         );
         return Number(n.rows[0].n) === all.length;
@@ -183,8 +183,8 @@ describe('Python and TypeScript on one queue', () => {
       expect(job!.attempt_history.map((a) => a.outcome)).toEqual(['lease_expired', 'succeeded']);
       expect(job!.results).toHaveLength(1);
       const by = await db.admin(
-        `select r.result->>'by' as by, j.type, count(*)::int as n from jobforge_jobs j
-           join jobforge_job_results r on r.job_id = j.id where j.id = any($1::bigint[])
+        `select r.result->>'by' as by, j.type, count(*)::int as n from jobforge.jobforge_jobs j
+           join jobforge.jobforge_job_results r on r.job_id = j.id where j.id = any($1::bigint[])
           group by 1, 2 order by 2, 1`,
         [mixed],
       );
@@ -196,7 +196,7 @@ describe('Python and TypeScript on one queue', () => {
       );
       // Every job has exactly one result: none ran to completion twice.
       const dupes = await db.admin(
-        `select count(*) as n from (select job_id from jobforge_job_results where job_id = any($1::bigint[])
+        `select count(*) as n from (select job_id from jobforge.jobforge_job_results where job_id = any($1::bigint[])
            group by job_id having count(*) > 1) d`,
         [all],
       );
@@ -227,7 +227,9 @@ describe('Python and TypeScript on one queue', () => {
         insert: string;
       }>('tenant', url.toString(), TENANT_A, other.id);
       const mineA = (
-        await db.admin(`select id::text from jobforge_jobs where tenant_id = $1`, [TENANT_A])
+        await db.admin(`select id::text from jobforge.jobforge_jobs where tenant_id = $1`, [
+          TENANT_A,
+        ])
       ).rows.map((r) => r.id);
       expect(seen.rows.map(([, tenant]) => tenant)).toEqual(Array(mineA.length).fill(TENANT_A));
       expect(seen.rows.map(([id]) => id).sort()).toEqual([...mineA].sort());

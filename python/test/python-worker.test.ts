@@ -16,7 +16,9 @@ describe('the Python worker, driven and read from TypeScript', () => {
     return worker;
   };
   const count = async (where: string) =>
-    Number((await db.admin(`select count(*) as n from jobforge_jobs where ${where}`)).rows[0].n);
+    Number(
+      (await db.admin(`select count(*) as n from jobforge.jobforge_jobs where ${where}`)).rows[0].n,
+    );
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -44,8 +46,8 @@ describe('the Python worker, driven and read from TypeScript', () => {
     );
     const rows = await db.admin(
       `select j.id::text, j.status, j.attempts, j.payload, r.result, r.attempt, a.outcome, a.worker_id
-         from jobforge_jobs j join jobforge_job_results r on r.job_id = j.id
-         join jobforge_job_attempts a on a.job_id = j.id where j.type = 'py.square' order by j.id`,
+         from jobforge.jobforge_jobs j join jobforge.jobforge_job_results r on r.job_id = j.id
+         join jobforge.jobforge_job_attempts a on a.job_id = j.id where j.type = 'py.square' order by j.id`,
     );
     expect(rows.rows).toHaveLength(1000);
     for (const row of rows.rows) {
@@ -140,9 +142,10 @@ describe('the Python worker, driven and read from TypeScript', () => {
     expect(job!.results[0]!.evidence).toEqual({ slept_ms: 800 });
     for (const id of queued)
       expect(await ts.get(id)).toMatchObject({ status: 'queued', attempts: 0 });
-    await db.admin(`update jobforge_jobs set status = 'canceled' where id = any($1::bigint[])`, [
-      queued,
-    ]);
+    await db.admin(
+      `update jobforge.jobforge_jobs set status = 'canceled' where id = any($1::bigint[])`,
+      [queued],
+    );
   }, 30_000);
 
   it('reconnects with backoff when the database drops its connections', async () => {
