@@ -206,6 +206,31 @@ describe('Python and TypeScript on one queue', () => {
     }
   }, 90_000);
 
+  it("the Python client works inside the caller's transaction and refuses bad input before SQL", async () => {
+    const seen = await pythonStep<Record<string, unknown>>('transaction', db.url, TENANT_A);
+    expect(seen).toMatchObject({
+      rolled_back_found: false,
+      committed: { created: true },
+      again: { created: false },
+      committed_found: true,
+      not_json: 'PAYLOAD_NOT_JSON',
+      too_large: 'PAYLOAD_TOO_LARGE',
+      no_tenant: 'INVALID_JOB',
+      bad_tenant: 'INVALID_TENANT',
+      unknown_job: null,
+    });
+    expect((seen.again as { id: string }).id).toBe((seen.committed as { id: string }).id);
+    // What Python committed reads the same through the TypeScript client.
+    const job = await ts.get((seen.committed as { id: string }).id, { tenantId: TENANT_A });
+    expect(job).toMatchObject({
+      type: 'tx.job',
+      payload: { n: 2 },
+      idempotency_key: 'tx-2',
+      status: 'queued',
+    });
+    await ts.cancel(job!.id, { tenantId: TENANT_A });
+  });
+
   it('tenant isolation holds for the Python client under a non-superuser role', async () => {
     const role = `jobforge_py_app_${randomUUID().slice(0, 8)}`;
     await db.admin(`create role ${role} login password 'py-pw' nosuperuser`);
