@@ -31,6 +31,8 @@ MAX_PREFETCH = 250
 MAX_BATCH = 1000
 #: What pg_stat_activity shows for the worker's connections.
 APPLICATION_NAME = "jobforge-python-worker"
+#: An unreachable host fails a connection attempt after this long, then the backoff retries it.
+CONNECT_TIMEOUT_S = 10
 
 
 @dataclass
@@ -201,6 +203,14 @@ class Worker:
                 await asyncio.shield(self._stopped)
             return
         self._stopping = True
+        try:
+            await self._shut_down()
+        finally:
+            assert self._stopped is not None
+            if not self._stopped.done():
+                self._stopped.set_result(None)
+
+    async def _shut_down(self) -> None:
         self._kick.set()
         await self._fetcher
         await self._release(list(self._buffer))
@@ -224,9 +234,6 @@ class Worker:
         # A synchronous handler past its timeout cannot be interrupted; do not wait for its thread.
         self._executor.shutdown(wait=False, cancel_futures=True)
         self.log.info("worker stopped", **vars(self.stats))
-        assert self._stopped is not None
-        if not self._stopped.done():
-            self._stopped.set_result(None)
 
     # -- database ---------------------------------------------------------------------------------
 
@@ -237,7 +244,9 @@ class Worker:
     async def _open(self, line: _Line) -> psycopg.AsyncConnection[Any]:
         if line.conn is not None and not line.conn.closed:
             return line.conn
-        kwargs: dict[str, Any] = {"autocommit": True, "application_name": APPLICATION_NAME}
+        kwargs: dict[str, Any] = {
+            "autocommit": True, "application_name": APPLICATION_NAME, "connect_timeout": CONNECT_TIMEOUT_S,
+        }
         if self.tenant_id:
             kwargs["options"] = f"-c app.tenant_id={self.tenant_id}"
         conn: psycopg.AsyncConnection[Any] = await psycopg.AsyncConnection.connect(self._url(), **kwargs)
@@ -508,7 +517,8 @@ class Worker:
         while not self._stopping:
             try:
                 async with await psycopg.AsyncConnection.connect(
-                    self._url(), autocommit=True, application_name=APPLICATION_NAME
+                    self._url(), autocommit=True, application_name=APPLICATION_NAME,
+                    connect_timeout=CONNECT_TIMEOUT_S,
                 ) as conn:
                     await conn.execute(f"listen {_sql.CHANNEL}")
                     failures = 0
