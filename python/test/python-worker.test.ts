@@ -60,6 +60,10 @@ describe('the Python worker, driven and read from TypeScript', () => {
       expect(row.result).toEqual({ square: row.payload.n ** 2, by: 'python', attempt: 1 });
       expect(row.worker_id).toMatch(/:\d+:[a-z0-9]{6}$/);
     }
+    // Every one of them through the TypeScript client too.
+    const listed = await ts.list({ type: 'py.square', limit: 1000 });
+    expect(listed.map((j) => j.id).sort()).toEqual([...ids].sort());
+    expect(listed.every((j) => j.status === 'succeeded' && j.attempts === 1)).toBe(true);
     const job = await ts.get(ids[500]!);
     expect(job).toMatchObject({
       status: 'succeeded',
