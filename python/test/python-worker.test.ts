@@ -152,6 +152,22 @@ describe('the Python worker, driven and read from TypeScript', () => {
     );
   }, 30_000);
 
+  it('a second signal exits at once, leaving the job in flight to its lease', async () => {
+    const worker = start('--concurrency', '1');
+    const slow = await ts.enqueue('py.slow', { ms: 20_000 });
+    await worker.waitFor(new RegExp(`^started ${slow.id}$`));
+    worker.child.kill('SIGTERM');
+    await eventually(async () => worker.logs().some((l) => l.msg === 'waiting for in-flight jobs'));
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(143);
+    expect(worker.logs().map((l) => l.msg)).toContain('second signal: exiting now');
+    expect(await ts.get(slow.id)).toMatchObject({ status: 'running', attempts: 1 });
+    await db.admin(
+      `update jobforge.jobforge_jobs set status = 'canceled', lease_token = null where id = $1`,
+      [slow.id],
+    );
+  }, 30_000);
+
   it('reconnects with backoff when the database drops its connections', async () => {
     const worker = start();
     const first = await ts.enqueue('py.square', { n: 3 });

@@ -159,7 +159,8 @@ class Worker:
     # -- running ----------------------------------------------------------------------------------
 
     def run(self) -> WorkerStats:
-        """Runs until SIGTERM or SIGINT, then stops gracefully; returns the counts."""
+        """Runs until SIGTERM or SIGINT, then stops gracefully (a second signal exits at once);
+        returns the counts."""
         return asyncio.run(self.run_async(install_signals=True))
 
     async def run_async(self, *, install_signals: bool = False) -> WorkerStats:
@@ -167,7 +168,7 @@ class Worker:
         if install_signals and threading.current_thread() is threading.main_thread():
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.add_signal_handler(sig, self.request_stop)
+                loop.add_signal_handler(sig, self._on_signal, sig)
         assert self._stopped is not None
         await self._stopped
         return self.stats
@@ -190,6 +191,14 @@ class Worker:
         self._tasks.append(asyncio.create_task(self._heartbeat_loop()))
         self._fetcher = asyncio.create_task(self._fetch_loop())
         self.log.info("worker started", concurrency=self.concurrency, types=self.types or "all", lease_ms=self.lease_ms)
+
+    def _on_signal(self, sig: signal.Signals) -> None:
+        # As the TypeScript worker: the first signal stops gracefully, a second exits at once
+        # (jobs still held come back when their leases expire).
+        if self._stopping:
+            self.log.warn("second signal: exiting now", signal=sig.name)
+            os._exit(128 + sig.value)
+        self.request_stop()
 
     def request_stop(self) -> None:
         """Asks the worker to stop (safe from a signal handler); ``run`` returns once it has."""
