@@ -25,10 +25,10 @@ from ..errors import JobFailure, JobForgeError, is_connection_error, to_queue_er
 from ._job import Handler, Job, JobContext
 from ..payload import assert_tenant_id
 from ._log import JsonLogger, silent_logger
-from ._outcome import completion_item, failure_outcome, reconnect_delay, success_outcome
+from ._completions import CompletionBatcher
+from ._outcome import failure_outcome, reconnect_delay, success_outcome
 
 MAX_PREFETCH = 250
-MAX_BATCH = 1000
 #: What pg_stat_activity shows for the worker's connections.
 APPLICATION_NAME = "jobforge-python-worker"
 #: An unreachable host fails a connection attempt after this long, then the backoff retries it.
@@ -95,13 +95,11 @@ class Worker:
         self._buffer: deque[Job] = deque()
         self._running: dict[str, _Running] = {}
         self._awaiting: dict[str, Job] = {}
-        self._pending: list[tuple[Job, dict[str, Any]]] = []
         self._stopping = False
         self._woken = False
         self._handler_ms = 1.0
         self._claim_ms = 1.0
         self._tasks: list[asyncio.Task[Any]] = []
-        self._flusher: asyncio.Task[None] | None = None
         self._stopped: asyncio.Future[None] | None = None
 
     def configure(
@@ -185,6 +183,7 @@ class Worker:
         self._stopped = loop.create_future()
         self._kick = asyncio.Event()
         self._lines = (_Line(), _Line())
+        self._completions = CompletionBatcher(self._complete, self._settled, self.log)
         self._executor = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="jobforge-job")
         if self.listen:
             self._tasks.append(asyncio.create_task(self._listen_loop()))
@@ -233,7 +232,7 @@ class Worker:
             self._abandon(entry)
         self._running.clear()
         await self._release([e.job for e in unfinished])
-        await self._drain()
+        await self._completions.drain()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -412,46 +411,11 @@ class Worker:
 
     def _finish(self, job: Job, outcome: dict[str, Any]) -> None:
         self._awaiting[job.id] = job
-        self._pending.append((job, outcome))
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush())
+        self._completions.push(job, outcome)
 
-    async def _flush(self) -> None:
-        while self._pending:
-            batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
-            await self._send(batch)
-
-    async def _send(self, batch: list[tuple[Job, dict[str, Any]]]) -> None:
-        failures = 0
-        while True:
-            items = [completion_item(job.id, job.lease, outcome) for job, outcome in batch]
-            try:
-                done = await self._call("jobforge_complete_jobs", "%s::jsonb, %s::uuid", (json.dumps(items), None))
-                status = {d["id"]: d["status"] for d in done}
-                for job, outcome in batch:
-                    self._settled(job, outcome, status.get(job.id))
-                return
-            except Exception as error:
-                self.log.warn("recording results failed; retrying", error=str(error).strip(), jobs=len(batch))
-                if is_connection_error(error):
-                    failures += 1
-                    await asyncio.sleep(reconnect_delay(failures, random.random()))
-                    continue
-                if len(batch) > 1:
-                    for one in batch:
-                        await self._send([one])
-                    return
-                job, outcome = batch[0]
-                if outcome["ok"] or outcome["error"].get("code") != "RESULT_REFUSED":
-                    batch = [(job, {
-                        "ok": False,
-                        "retryable": False,
-                        "error": {"code": "RESULT_REFUSED", "message": f"the database refused this job's result: {error}"},
-                    })]
-                    continue
-                # Refused even as a bare failure: leave the job to its lease, which re-queues it.
-                self._settled(job, outcome, None)
-                return
+    async def _complete(self, items: str) -> list[dict[str, str]]:
+        done: list[dict[str, str]] = await self._call("jobforge_complete_jobs", "%s::jsonb, %s::uuid", (items, None))
+        return done
 
     def _settled(self, job: Job, outcome: dict[str, Any], status: str | None) -> None:
         self._awaiting.pop(job.id, None)
@@ -469,12 +433,6 @@ class Worker:
                 self.stats.failed += 1
             message = "job dead" if status == "dead" else "job failed, will retry"
             self.log.warn(message, error=outcome.get("error"), **fields)
-
-    async def _drain(self) -> None:
-        while self._pending or (self._flusher is not None and not self._flusher.done()):
-            if self._flusher is None or self._flusher.done():
-                self._flusher = asyncio.create_task(self._flush())
-            await self._flusher
 
     async def _release(self, jobs: list[Job]) -> None:
         if not jobs:
