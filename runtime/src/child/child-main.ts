@@ -160,8 +160,8 @@ async function call(request: CallRequest): Promise<void> {
       settle({
         t: 'result',
         id: request.id,
-        error: { code: 'SANDBOX_VIOLATION', message: tampered },
-        denials,
+        error: { code: 'SANDBOX_VIOLATION', message: tampered.slice(0, 1000) },
+        denials: sentDenials(),
         tainted: true,
       });
     } else if (!checked.ok) {
@@ -169,19 +169,28 @@ async function call(request: CallRequest): Promise<void> {
         t: 'result',
         id: request.id,
         error: { code: checked.code, message: checked.message },
-        denials,
+        denials: sentDenials(),
       });
     } else {
-      settle({ t: 'result', id: request.id, outcome: returned, denials });
+      settle({ t: 'result', id: request.id, outcome: returned, denials: sentDenials() });
     }
   } catch (thrown) {
     settle({
       t: 'result',
       id: request.id,
       error: classifyThrown(thrown, 'CONNECTOR_THREW'),
-      denials,
+      denials: sentDenials(),
     });
   }
+}
+
+/** The denials in the bounds the host's frame schema holds a result to (frames/child-frames.ts). */
+function sentDenials(): Denial[] {
+  return denials.slice(0, 50).map((d) => ({
+    kind: d.kind.slice(0, 40),
+    target: d.target.slice(0, 300),
+    reason: d.reason.slice(0, 2000),
+  }));
 }
 
 function failCurrent(error: unknown, code: string): void {
@@ -190,7 +199,7 @@ function failCurrent(error: unknown, code: string): void {
     t: 'result',
     id: current.id,
     error: classifyThrown(error, code),
-    denials,
+    denials: sentDenials(),
     crashed: true,
   });
 }
