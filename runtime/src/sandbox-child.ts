@@ -46,6 +46,12 @@ export interface CallHooks {
 
 const PAGE = 4096;
 const WATCH_MS = 20;
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+/** CPU an idle child may use (the runtime's own housekeeping) before it is ended. */
+export const IDLE_CPU_LIMIT_MS = 100;
+/** How often the watchdog reads an idle child's CPU time, in watchdog rounds. */
+const CPU_EVERY = 10;
 
 /**
  * One sandbox process: spawned with the permission model, no environment, its own uid and (where
@@ -71,6 +77,11 @@ export class SandboxChild {
   #watchdogFired = false;
   /** The highest resident memory the watchdog saw: what the host measured, not what the child said. */
   #peakRss = 0;
+  /** CPU ticks when the child last went idle; undefined while it is busy or before its first call. */
+  #idleTicks: number | undefined;
+  #round = 0;
+  /** CPU time the child used while idle in the pool, as the host measured it. */
+  idleCpuMs = 0;
   readonly #watchdog: NodeJS.Timeout;
   readonly #rssLimitBytes: number;
   readonly #heapBytes: number;
@@ -131,6 +142,7 @@ export class SandboxChild {
       if (this.dead) return;
       const rss = this.rssBytes();
       if (rss > this.#peakRss) this.#peakRss = rss;
+      if (this.#idleTicks !== undefined && ++this.#round % CPU_EVERY === 0) this.#checkIdleCpu();
       if (rss > this.#rssLimitBytes) {
         this.#watchdogFired = true;
         this.#fault(
@@ -179,11 +191,44 @@ export class SandboxChild {
         ...(f.outcome !== undefined ? { outcome: f.outcome } : {}),
         ...(f.error !== undefined ? { error: f.error } : {}),
         denials: f.denials,
-        tainted: f.tainted === true || f.crashed === true,
+        tainted: f.tainted === true || f.crashed === true || f.pending === true,
       };
     } finally {
       this.#hooks = undefined;
     }
+  }
+
+  /** The child went back to the pool: from now on any CPU it uses is connector code running idle. */
+  markIdle(): void {
+    this.#idleTicks = this.cpuTicks();
+  }
+
+  markBusy(): void {
+    this.#checkIdleCpu();
+    this.#idleTicks = undefined;
+  }
+
+  /** utime + stime of the child from /proc (0 when it cannot be read). */
+  cpuTicks(): number {
+    try {
+      const stat = readFileSync(`/proc/${this.process.pid}/stat`, 'utf8');
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Counts idle CPU and ends a child that ran connector code while nothing was asked of it. */
+  #checkIdleCpu(): void {
+    if (this.#idleTicks === undefined || this.dead) return;
+    const now = this.cpuTicks();
+    const used = ((now - this.#idleTicks) * 1000) / TICKS_PER_SECOND;
+    if (used <= 0) return;
+    this.idleCpuMs += used;
+    this.#idleTicks = now;
+    if (this.idleCpuMs > IDLE_CPU_LIMIT_MS) this.kill();
   }
 
   /** Resident memory of the child from /proc (0 when it cannot be read). */

@@ -4,6 +4,7 @@ import { boundText, verifyEvidence } from '@jobforge/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHILD_FRAMES, MAX_FRAME_DEPTH, parseChildFrame } from '../src/frames/child-frames.js';
 import { createRuntime, type Runtime } from '../src/index.js';
+import { IDLE_CPU_LIMIT_MS } from '../src/sandbox-child.js';
 import { ECHO, GOOD, hostKey, statementOf, waitForRecycle } from './helpers.js';
 
 // One valid frame per row of CHILD_FRAMES: the table is the source of truth, so a new row without
@@ -110,6 +111,15 @@ describe('frames on a real sandbox', () => {
     expect(runtime.stats().pool.recycled).toBeGreaterThan(before);
     const next = await runtime.run(ECHO, { payload: { message: 'alive' } });
     expect(next.ok ? 'ok' : next.error).toBe('ok');
+  });
+
+  it('ends a child that runs code while idle in the pool, by the CPU the host measured', async () => {
+    const before = runtime.stats().pool.recycled;
+    const run = await runtime.run(GOOD('idle-spin'), { payload: {} }, { tenant_id: 'spin' });
+    expect(run.ok).toBe(true);
+    await waitForRecycle(runtime, before, 5000);
+    expect(runtime.stats().pool.recycled).toBeGreaterThan(before);
+    expect(runtime.stats().pool.idleCpuMs).toBeGreaterThan(IDLE_CPU_LIMIT_MS);
   });
 
   it('counts answers a child never reads against the call budget', async () => {

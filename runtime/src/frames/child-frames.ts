@@ -39,6 +39,8 @@ export interface ChildFrames {
     denials: ChildDenial[];
     tainted?: boolean;
     crashed?: boolean;
+    /** The connector left timers or handles open: the child must not idle in the pool. */
+    pending?: boolean;
   };
   log: { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields?: unknown };
   fetch: { t: 'fetch'; id: number; request: EgressRequest };
@@ -62,6 +64,7 @@ export const CHILD_FRAMES: { [T in keyof ChildFrames]: Check } = {
     denials: arrayOf(denial, MAX_CHILD_DENIALS),
     'tainted?': bool,
     'crashed?': bool,
+    'pending?': bool,
   }),
   log: object({
     t: str(16),
