@@ -26,6 +26,7 @@ export {
 } from './keys.js';
 export { type JsonBounds, parseBoundedJson } from './parse-bounded-json.js';
 export { type PayloadSchema, parsePayload } from './parse-payload.js';
+export { ensurePrivateDir, privateDirProblem } from './private-dir.js';
 export { REDACTED, redactJson, redactSecrets, safeErrorMessage } from './redact.js';
 export { type RunConnectorOptions, runConnector } from './run-connector.js';
 export { DEFAULT_CONFIG, type RunConnectorParams } from './run-params.js';
