@@ -1,5 +1,14 @@
 export { type CompletionBatcherOptions, createCompletionBatcher } from './completion-batcher.js';
 export type { QueueDriver } from './driver.js';
+export {
+  FEATURES,
+  type FeatureEnv,
+  type FeatureName,
+  type FeatureState,
+  isFeatureEnabled,
+  listFeatures,
+  requireFeature,
+} from './feature-flags.js';
 export { JobFailure } from './job-failure.js';
 export {
   createJsonLogger,
@@ -8,7 +17,7 @@ export {
   type LogLevel,
   silentLogger,
 } from './json-logger.js';
-export { type MigrateResult, migrate } from './migrate.js';
+export { type MigrateResult, migrate, QUEUE_SCHEMA } from './migrate.js';
 export { MIGRATIONS_DIR, type Migration, readMigrations } from './migrations.js';
 export {
   EMBEDDED_DATA_DIR,
@@ -36,6 +45,12 @@ export {
   type WorkerOptions,
   type WorkerStats,
 } from './run-worker.js';
+export {
+  describeSchemaSafety,
+  inspectSchemaSafety,
+  PINNED_SEARCH_PATH,
+  type SchemaSafety,
+} from './schema-safety.js';
 export { stopOnSignals } from './stop-on-signals.js';
 export type {
   ClaimedJob,
