@@ -98,6 +98,8 @@ export function resolveVersion(
         `${id}@${version.version} is deprecated${message ? `: ${message}` : ''}${replacement ? ` (use ${replacement} instead)` : ''}`,
       );
     }
+    const widened = widening(connector, version);
+    if (widened) warnings.push(`${id}@${version.version} ${widened}`);
     return { ok: true, connector, version, warnings };
   }
   return {
@@ -156,4 +158,24 @@ function printable(text: unknown): string {
   return text
     .slice(0, 500)
     .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
+}
+
+/**
+ * What the chosen version asks for that the next older usable version did not (network hosts,
+ * secrets), so a host sees an update widen its permissions instead of taking it silently.
+ */
+function widening(connector: IndexConnector, chosen: IndexVersion): string | undefined {
+  const at = connector.versions.indexOf(chosen);
+  const before = connector.versions.slice(at + 1).find((v) => !v.yanked);
+  if (!before) return undefined;
+  const added = (now: readonly string[] = [], then: readonly string[] = []) =>
+    now.filter((item) => !then.includes(item)).map(printable);
+  const hosts = added(chosen.permissions.network, before.permissions.network);
+  const secrets = added(chosen.permissions.secrets, before.permissions.secrets);
+  if (hosts.length === 0 && secrets.length === 0) return undefined;
+  const parts = [
+    ...(hosts.length > 0 ? [`network access to ${hosts.join(', ')}`] : []),
+    ...(secrets.length > 0 ? [`the secrets ${secrets.join(', ')}`] : []),
+  ];
+  return `asks for more than ${before.version} did: ${parts.join(' and ')}; pass a host policy (--allow-hosts, --policy) to refuse it`;
 }

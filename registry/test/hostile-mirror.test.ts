@@ -35,7 +35,11 @@ beforeAll(async () => {
   writeConnector(connectors, { id: 'alpha' });
   await build();
   cpSync(out, old, { recursive: true });
-  writeConnector(connectors, { id: 'alpha', version: '1.2.0' });
+  writeConnector(connectors, {
+    id: 'alpha',
+    version: '1.2.0',
+    metadata: { permissions: { network: ['api.example.com'], secrets: ['TOKEN'] } },
+  });
   await build();
   server = await faultServer(out);
 });
@@ -211,6 +215,19 @@ describe('shapes the build never writes', () => {
     mutate(index);
     serveSigned(index);
     expect(await code(client().load())).toBe('INDEX_INVALID');
+  });
+});
+
+describe('widening', () => {
+  it('warns when the chosen version asks for more than the one before, and a host policy refuses it', async () => {
+    const warnings: string[] = [];
+    const picked = await client({ onWarning: (w) => warnings.push(w) }).resolve('alpha@^1');
+    expect(picked.version.version).toBe('1.2.0');
+    expect(warnings).toContain(
+      'alpha@1.2.0 asks for more than 1.0.0 did: network access to api.example.com and the secrets TOKEN; pass a host policy (--allow-hosts, --policy) to refuse it',
+    );
+    const strict = client({ host: { permissions: { network: [], secrets: [] } } });
+    expect((await strict.resolve('alpha@^1')).version.version).toBe('1.0.0');
   });
 });
 
