@@ -253,3 +253,64 @@ describe('display and the cache folder', () => {
     expect(await code(client().fetchArtifact('alpha', version))).toBe('ok');
   });
 });
+
+describe('fuzz: hostile values in every field the client reads from a signed index', () => {
+  const hostile = (r: () => number): unknown => {
+    const pick = Math.floor(r() * 11);
+    if (pick === 0) return null;
+    if (pick === 1) return -1;
+    if (pick === 2) return 1e308;
+    if (pick === 3) return '\u001b[2J\ud800';
+    if (pick === 4) return 'x'.repeat(100_000);
+    if (pick === 5) return [];
+    if (pick === 6) return {};
+    if (pick === 7) return JSON.parse(`${'['.repeat(60)}1${']'.repeat(60)}`);
+    if (pick === 8) return JSON.parse('{"__proto__":{"polluted":true}}');
+    if (pick === 9) return '>=1 <0 || ^99.0.0-x';
+    return true;
+  };
+  /** Every path to a value in the index, so each field gets its turn. */
+  const paths = (value: unknown, at: (string | number)[] = []): (string | number)[][] => {
+    if (typeof value !== 'object' || value === null) return [at];
+    const entries = Array.isArray(value)
+      ? value.map((v, i) => [i, v] as const)
+      : Object.entries(value);
+    return [at, ...entries.flatMap(([k, v]) => paths(v, [...at, k]))];
+  };
+
+  it('never crashes the client: each load resolves or fails with a coded error, quickly', async () => {
+    let seed = 12345;
+    const r = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const base = current();
+    const all = paths(base).filter((p) => p.length > 0);
+    const codes = new Map<string, number>();
+    for (let round = 0; round < 120; round++) {
+      const index = structuredClone(base) as unknown as Record<string | number, unknown>;
+      const path = all[Math.floor(r() * all.length)]!;
+      let parent = index;
+      for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+      parent[path.at(-1)!] = hostile(r);
+      serveSigned(index, {
+        serial: 10_000 + round,
+        expires: new Date(Date.now() + DAY).toISOString(),
+      });
+      const started = performance.now();
+      let outcome = 'ok';
+      try {
+        const c = client({ onWarning: () => {} });
+        const picked = await c.resolve('alpha@^1');
+        await c.fetchArtifact('alpha', picked.version);
+      } catch (error) {
+        if (!isJobForgeError(error)) throw new Error(`${path.join('/')}: ${String(error)}`);
+        outcome = error.code;
+      }
+      expect(performance.now() - started, path.join('/')).toBeLessThan(5000);
+      codes.set(outcome, (codes.get(outcome) ?? 0) + 1);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(codes.get('INDEX_INVALID')).toBeGreaterThan(0);
+  }, 120_000);
+});
