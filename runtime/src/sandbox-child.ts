@@ -48,8 +48,11 @@ const PAGE = 4096;
 const WATCH_MS = 20;
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
-/** CPU an idle child may use (the runtime's own housekeeping) before it is ended. */
-export const IDLE_CPU_LIMIT_MS = 100;
+/**
+ * CPU one idle period may use before the child is ended: V8's background threads (concurrent GC,
+ * compilation) finish their work after a call, so a little is the runtime's own housekeeping.
+ */
+export const IDLE_CPU_LIMIT_MS = 200;
 /** How often the watchdog reads an idle child's CPU time, in watchdog rounds. */
 const CPU_EVERY = 10;
 
@@ -80,8 +83,10 @@ export class SandboxChild {
   /** CPU ticks when the child last went idle; undefined while it is busy or before its first call. */
   #idleTicks: number | undefined;
   #round = 0;
-  /** CPU time the child used while idle in the pool, as the host measured it. */
+  /** CPU time the child used while idle in the pool, as the host measured it (its whole life). */
   idleCpuMs = 0;
+  /** The same, in the current idle period only: the limit applies per period. */
+  #periodCpuMs = 0;
   readonly #watchdog: NodeJS.Timeout;
   readonly #rssLimitBytes: number;
   readonly #heapBytes: number;
@@ -201,6 +206,7 @@ export class SandboxChild {
   /** The child went back to the pool: from now on any CPU it uses is connector code running idle. */
   markIdle(): void {
     this.#idleTicks = this.cpuTicks();
+    this.#periodCpuMs = 0;
   }
 
   markBusy(): void {
@@ -227,8 +233,9 @@ export class SandboxChild {
     const used = ((now - this.#idleTicks) * 1000) / TICKS_PER_SECOND;
     if (used <= 0) return;
     this.idleCpuMs += used;
+    this.#periodCpuMs += used;
     this.#idleTicks = now;
-    if (this.idleCpuMs > IDLE_CPU_LIMIT_MS) this.kill();
+    if (this.#periodCpuMs > IDLE_CPU_LIMIT_MS) this.kill();
   }
 
   /** Resident memory of the child from /proc (0 when it cannot be read). */
