@@ -7,6 +7,7 @@ import { demoCommand } from './commands/demo.js';
 import { docsCommand } from './commands/docs.js';
 import { doctorCommand } from './commands/doctor.js';
 import { enqueueCommand } from './commands/enqueue.js';
+import { eventsCommand } from './commands/events.js';
 import { hashCommand } from './commands/hash.js';
 import { jobsCommand } from './commands/jobs.js';
 import { keysCommand } from './commands/keys.js';
@@ -47,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(enqueueCommand as never)
     .command(workerCommand as never)
     .command(jobsCommand as never)
+    .command(eventsCommand as never)
     .demandCommand(1, 'name a command; `jobforge --help` lists them')
     .strict()
     .recommendCommands()

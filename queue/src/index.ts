@@ -1,5 +1,12 @@
 export { type CompletionBatcherOptions, createCompletionBatcher } from './completion-batcher.js';
 export type { QueueDriver } from './driver.js';
+export type { EventInput, EventPage, EventQuery, StoredEvent } from './events/event-types.js';
+export { queryEvents } from './events/query-events.js';
+export {
+  EVENT_TYPE_PATTERN,
+  type SubmitEventOptions,
+  submitEvent,
+} from './events/submit-event.js';
 export { JobFailure } from './job-failure.js';
 export {
   createJsonLogger,
@@ -36,6 +43,7 @@ export {
   type WorkerOptions,
   type WorkerStats,
 } from './run-worker.js';
+export type { SqlConnection, SqlTarget } from './sql-connection.js';
 export { stopOnSignals } from './stop-on-signals.js';
 export type {
   ClaimedJob,
