@@ -40,7 +40,9 @@ describe('jobforge db / enqueue / worker / jobs on the embedded database', () =>
 
   it('migrates, enqueues idempotently, runs connector jobs with signed evidence, and manages dead jobs', async () => {
     const migrated = await jobforge('db', 'migrate', '--json');
-    expect(migrated.json()).toMatchObject({ ok: true, present: ['0001_schema', '0002_functions'] });
+    const { readMigrations } = await import('@jobforge/queue');
+    const names = (await readMigrations()).map((m) => m.name);
+    expect(migrated.json()).toMatchObject({ ok: true, present: names });
     const payload = JSON.stringify({ connector: 'echo', input: { message: 'queued hello' } });
     const enqueue = (...extra: string[]) =>
       jobforge('enqueue', 'connector.run', '--payload', payload, '--json', ...extra);

@@ -45,6 +45,29 @@ export {
 } from './run-worker.js';
 export type { SqlConnection, SqlTarget } from './sql-connection.js';
 export { stopOnSignals } from './stop-on-signals.js';
+export { type CronSchedule, parseSchedule } from './triggers/cron-schedule.js';
+export {
+  addTrigger,
+  getTrigger,
+  listTriggers,
+  setTriggerState,
+  triggerHistory,
+} from './triggers/manage-triggers.js';
+export {
+  createScheduler,
+  runScheduler,
+  type Scheduler,
+  type SchedulerOptions,
+  type TickResult,
+} from './triggers/run-scheduler.js';
+export type {
+  CronTriggerSpec,
+  EventTriggerSpec,
+  Trigger,
+  TriggerHistoryRow,
+  TriggerSpec,
+  TriggerState,
+} from './triggers/trigger-types.js';
 export type {
   ClaimedJob,
   EnqueueOptions,
