@@ -12,6 +12,7 @@ describe('jobforge events submit / list on the embedded database', () => {
     return { ...r, json: () => JSON.parse(r.out) };
   };
   beforeAll(() => {
+    process.env.JOBFORGE_EVENTS_ENABLED = '1';
     delete process.env.DATABASE_URL;
     delete process.env.JOBFORGE_TENANT;
   });

@@ -3,9 +3,9 @@
 -- through jobforge_query_events (or, for an application role, a plain SELECT under row-level security).
 -- Errors use SQLSTATE JFE01 (invalid event) and JFE02 (data over the size limit).
 
-insert into jobforge_migrations (id, name) values (6, '0006_events');
+set local search_path = jobforge, pg_catalog;
 
-create schema if not exists jobforge;
+insert into jobforge_migrations (id, name) values (6, '0006_events');
 
 create table jobforge.jobforge_events (
   -- Arrival order: the stable order of every listing and the cursor of keyset pagination.
@@ -33,7 +33,6 @@ alter table jobforge.jobforge_events enable row level security;
 create policy jobforge_tenant_read on jobforge.jobforge_events for select
   using (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);
 revoke all on jobforge.jobforge_events from public;
-grant usage on schema jobforge to jobforge_app, jobforge_worker;
 grant select on jobforge.jobforge_events to jobforge_app, jobforge_worker;
 
 -- Reverse-DNS style: two or more dot-separated segments of letters, digits, '_' and '-'.
@@ -147,19 +146,10 @@ begin
 end
 $$;
 
+-- The helpers run only inside the definer functions.
+revoke all on function jobforge.jobforge_event_type_ok(text),
+  jobforge.jobforge_event_json(jobforge.jobforge_events) from public;
 revoke all on function jobforge.jobforge_submit_event(jsonb, uuid),
   jobforge.jobforge_query_events(jsonb, uuid) from public;
 grant execute on function jobforge.jobforge_submit_event(jsonb, uuid),
   jobforge.jobforge_query_events(jsonb, uuid) to jobforge_app, jobforge_worker;
-
--- Until migration 0003 moves the queue's helpers into schema jobforge they are found in public.
-do $$
-begin
-  if to_regprocedure('jobforge.jobforge_resolve_tenant(uuid, boolean)') is null then
-    alter function jobforge.jobforge_submit_event(jsonb, uuid)
-      set search_path = pg_catalog, jobforge, public, pg_temp;
-    alter function jobforge.jobforge_query_events(jsonb, uuid)
-      set search_path = pg_catalog, jobforge, public, pg_temp;
-  end if;
-end
-$$;

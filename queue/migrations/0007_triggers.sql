@@ -5,6 +5,8 @@
 -- the idempotency key trigger:<id>:<slot>, so two schedulers racing cannot enqueue a slot twice.
 -- Errors use SQLSTATE JFT01 (invalid trigger) and JFT02 (template references a missing field).
 
+set local search_path = jobforge, pg_catalog;
+
 insert into jobforge_migrations (id, name) values (7, '0007_triggers');
 
 create table jobforge.jobforge_triggers (
@@ -411,8 +413,12 @@ $$;
 create trigger jobforge_events_fire after insert on jobforge.jobforge_events
   for each row execute function jobforge.jobforge_fire_event_triggers();
 
-revoke all on function jobforge.jobforge_create_trigger(jsonb, uuid),
+-- The helpers run only inside the definer functions.
+revoke all on function jobforge.jobforge_trigger_json(jobforge.jobforge_triggers),
+  jobforge.jobforge_render_template(jsonb, jsonb),
   jobforge.jobforge_trigger_enqueue(jobforge.jobforge_triggers, jsonb, text, timestamptz, bigint, text),
+  jobforge.jobforge_fire_event_triggers() from public;
+revoke all on function jobforge.jobforge_create_trigger(jsonb, uuid),
   jobforge.jobforge_set_trigger_state(text, text, timestamptz, uuid),
   jobforge.jobforge_list_triggers(text, uuid),
   jobforge.jobforge_trigger_history(text, integer, bigint, uuid),
@@ -429,17 +435,3 @@ grant execute on function jobforge.jobforge_scheduler_lease(text, integer, times
   jobforge.jobforge_due_triggers(timestamptz, integer),
   jobforge.jobforge_fire_cron_trigger(uuid, timestamptz, timestamptz, jsonb, text, timestamptz)
   to jobforge_worker;
-
--- Until migration 0003 moves the queue's helpers into schema jobforge they are found in public.
-do $$
-declare
-  f regprocedure;
-begin
-  if to_regprocedure('jobforge.jobforge_resolve_tenant(uuid, boolean)') is null then
-    for f in select p.oid::regprocedure from pg_proc p
-             where p.pronamespace = 'jobforge'::regnamespace and p.prosecdef loop
-      execute format('alter function %s set search_path = pg_catalog, jobforge, public, pg_temp', f);
-    end loop;
-  end if;
-end
-$$;

@@ -7,6 +7,15 @@ export {
   type SubmitEventOptions,
   submitEvent,
 } from './events/submit-event.js';
+export {
+  FEATURES,
+  type FeatureEnv,
+  type FeatureName,
+  type FeatureState,
+  isFeatureEnabled,
+  listFeatures,
+  requireFeature,
+} from './feature-flags.js';
 export { JobFailure } from './job-failure.js';
 export {
   createJsonLogger,
@@ -15,7 +24,7 @@ export {
   type LogLevel,
   silentLogger,
 } from './json-logger.js';
-export { type MigrateResult, migrate } from './migrate.js';
+export { type MigrateResult, migrate, QUEUE_SCHEMA } from './migrate.js';
 export { MIGRATIONS_DIR, type Migration, readMigrations } from './migrations.js';
 export {
   EMBEDDED_DATA_DIR,
@@ -43,6 +52,12 @@ export {
   type WorkerOptions,
   type WorkerStats,
 } from './run-worker.js';
+export {
+  describeSchemaSafety,
+  inspectSchemaSafety,
+  PINNED_SEARCH_PATH,
+  type SchemaSafety,
+} from './schema-safety.js';
 export type { SqlConnection, SqlTarget } from './sql-connection.js';
 export { stopOnSignals } from './stop-on-signals.js';
 export { type CronSchedule, parseSchedule } from './triggers/cron-schedule.js';

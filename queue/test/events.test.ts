@@ -9,6 +9,9 @@ import { MAX_PAYLOAD_BYTES } from '../src/validate-job.js';
 import { DRIVERS } from './drivers.js';
 import { createTestDatabase, type TestDatabase } from './helpers.js';
 
+// The events feature is off by default in a deployment; these tests turn it on (one is off again).
+process.env.JOBFORGE_EVENTS_ENABLED = '1';
+
 describe.each(DRIVERS)('events on $name', ({ open }) => {
   let driver: QueueDriver;
   beforeAll(async () => {
@@ -16,6 +19,20 @@ describe.each(DRIVERS)('events on $name', ({ open }) => {
   });
   afterAll(async () => {
     await driver.close();
+  });
+
+  it('refuses every call while JOBFORGE_EVENTS_ENABLED is off, naming the variable', async () => {
+    process.env.JOBFORGE_EVENTS_ENABLED = '0';
+    try {
+      const event = { id: 'e', source: 's', type: 'a.b' };
+      await expect(submitEvent(driver, event, { tenantId: randomUUID() })).rejects.toMatchObject({
+        code: 'FEATURE_DISABLED',
+        where: 'JOBFORGE_EVENTS_ENABLED',
+      });
+      await expect(queryEvents(driver)).rejects.toMatchObject({ code: 'FEATURE_DISABLED' });
+    } finally {
+      process.env.JOBFORGE_EVENTS_ENABLED = '1';
+    }
   });
 
   it('stores an event once per (source, id), answering and counting duplicates', async () => {

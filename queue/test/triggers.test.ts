@@ -13,6 +13,9 @@ import {
 import { createScheduler } from '../src/triggers/run-scheduler.js';
 import { DRIVERS } from './drivers.js';
 
+process.env.JOBFORGE_EVENTS_ENABLED = '1';
+process.env.JOBFORGE_TRIGGERS_ENABLED = '1';
+
 // Every test runs its own clock, each starting later than the one before, so the scheduler lease
 // (one per database) left by an earlier test has always expired.
 let epoch = Date.UTC(2030, 0, 1);
@@ -212,6 +215,19 @@ describe.each(DRIVERS)('cron and event triggers on $name', ({ open }) => {
     expect((await listTriggers(driver, { tenantId })).map((t) => t.name)).toEqual([trigger.name]);
     expect(await setTriggerState(driver, 'no-such', 'paused', { tenantId })).toBeNull();
     await setTriggerState(driver, trigger.id, 'disabled', { tenantId });
+  });
+
+  it('refuses trigger calls and the scheduler while JOBFORGE_TRIGGERS_ENABLED is off', async () => {
+    process.env.JOBFORGE_TRIGGERS_ENABLED = 'off';
+    try {
+      await expect(listTriggers(driver)).rejects.toMatchObject({
+        code: 'FEATURE_DISABLED',
+        where: 'JOBFORGE_TRIGGERS_ENABLED',
+      });
+      expect(() => createScheduler({ driver })).toThrow(/triggers feature is off/);
+    } finally {
+      process.env.JOBFORGE_TRIGGERS_ENABLED = '1';
+    }
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { requireFeature } from '../feature-flags.js';
 import { QueueError, toQueueError } from '../queue-error.js';
 import { queryRows, type SqlTarget } from '../sql-connection.js';
 import { assertTenantId, isoTime } from '../validate-job.js';
@@ -15,6 +16,7 @@ export async function queryEvents(
   query: EventQuery = {},
   options: { tenantId?: string } = {},
 ): Promise<EventPage> {
+  requireFeature('events');
   const q: Record<string, unknown> = {};
   if (query.type !== undefined) q.type = query.type;
   if (query.subject !== undefined) q.subject = query.subject;

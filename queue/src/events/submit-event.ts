@@ -1,3 +1,4 @@
+import { requireFeature } from '../feature-flags.js';
 import { QueueError, toQueueError } from '../queue-error.js';
 import { queryRows, type SqlTarget } from '../sql-connection.js';
 import { assertTenantId, isoTime, MAX_PAYLOAD_BYTES, payloadJson } from '../validate-job.js';
@@ -13,7 +14,7 @@ export interface SubmitEventOptions {
 
 /**
  * Stores one event, idempotent on (tenant, source, id): a duplicate is answered with the first
- * one's row and `created: false`. Pass the caller's own connection inside a transaction, and the
+ * one's row and `created: false`. Needs JOBFORGE_EVENTS_ENABLED (FEATURE_DISABLED otherwise). Pass the caller's own connection inside a transaction, and the
  * event (and every job its event triggers enqueue) exists only if that transaction commits.
  *
  * @example
@@ -29,6 +30,7 @@ export async function submitEvent(
   event: EventInput,
   options: SubmitEventOptions = {},
 ): Promise<{ event: StoredEvent; created: boolean }> {
+  requireFeature('events');
   const body = eventJson(event);
   const tenant =
     options.tenantId === undefined ? null : assertTenantId(options.tenantId, 'tenantId');

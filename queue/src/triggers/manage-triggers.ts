@@ -1,3 +1,4 @@
+import { requireFeature } from '../feature-flags.js';
 import { QueueError, toQueueError } from '../queue-error.js';
 import { queryRows, type SqlTarget } from '../sql-connection.js';
 import { assertJobType, assertTenantId, payloadJson } from '../validate-job.js';
@@ -8,7 +9,9 @@ interface TenantOption {
   tenantId?: string;
 }
 
+// Every call here needs JOBFORGE_TRIGGERS_ENABLED (FEATURE_DISABLED otherwise).
 async function call<T>(db: SqlTarget, fn: string, args: string, params: unknown[]): Promise<T> {
+  requireFeature('triggers');
   try {
     const rows = await queryRows<{ r: T }>(db, `select jobforge.${fn}(${args}) as r`, params);
     return rows[0]!.r;
@@ -34,6 +37,7 @@ export async function addTrigger(
   spec: TriggerSpec,
   options: TenantOption & { knownJobTypes?: string[]; now?: Date } = {},
 ): Promise<{ trigger: Trigger; warnings: string[] }> {
+  requireFeature('triggers');
   assertJobType(spec.jobType, 'jobType');
   const body: Record<string, unknown> = {
     name: spec.name,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { QueueDriver } from '../driver.js';
+import { requireFeature } from '../feature-flags.js';
 import { type Logger, silentLogger } from '../json-logger.js';
 import { toQueueError } from '../queue-error.js';
 import { parseSchedule } from './cron-schedule.js';
@@ -54,6 +55,7 @@ export interface Scheduler {
  * await scheduler.tick();
  */
 export function createScheduler(options: SchedulerOptions): Scheduler {
+  requireFeature('triggers');
   const holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? 10_000;
   const log = options.logger ?? silentLogger;
