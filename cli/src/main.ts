@@ -14,6 +14,7 @@ import { keysCommand } from './commands/keys.js';
 import { registryCommand } from './commands/registry.js';
 import { runCommand } from './commands/run.js';
 import { testCommand } from './commands/test.js';
+import { triggersCommand } from './commands/triggers.js';
 import { validateCommand } from './commands/validate.js';
 import { verifyCommand } from './commands/verify.js';
 import { workerCommand } from './commands/worker.js';
@@ -49,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(workerCommand as never)
     .command(jobsCommand as never)
     .command(eventsCommand as never)
+    .command(triggersCommand as never)
     .demandCommand(1, 'name a command; `jobforge --help` lists them')
     .strict()
     .recommendCommands()

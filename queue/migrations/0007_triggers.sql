@@ -385,6 +385,35 @@ begin
 end
 $$;
 
+-- The scheduler's health for `jobforge doctor`: who holds the lease and until when, the lag of the
+-- latest cron fire (enqueue time minus slot time), and enabled cron triggers overdue by more than
+-- p_overdue_ms (none should be while a scheduler leads).
+create function jobforge.jobforge_scheduler_status(p_overdue_ms integer default 60000)
+returns jsonb
+language plpgsql stable security definer
+set search_path = pg_catalog, jobforge, pg_temp
+as $$
+declare
+  v_lease jobforge.jobforge_scheduler_lease;
+  v_last jobforge.jobforge_trigger_history;
+begin
+  if not jobforge_is_trusted() then
+    raise exception 'only a trusted worker role may read the scheduler''s status' using errcode = 'JF002';
+  end if;
+  select * into v_lease from jobforge.jobforge_scheduler_lease where name = 'scheduler';
+  select * into v_last from jobforge.jobforge_trigger_history
+    where outcome = 'fired' and slot_at is not null order by id desc limit 1;
+  return jsonb_build_object('holder', v_lease.holder, 'expires_at', v_lease.expires_at,
+    'leading', coalesce(v_lease.expires_at > now(), false), 'now', now(),
+    'last_fire_slot', v_last.slot_at,
+    'last_fire_lag_ms', round(extract(epoch from v_last.created_at - v_last.slot_at) * 1000),
+    'cron_triggers', (select count(*) from jobforge.jobforge_triggers where kind = 'cron' and state = 'enabled'),
+    'overdue', (select count(*) from jobforge.jobforge_triggers
+                where kind = 'cron' and state = 'enabled'
+                  and next_fire_at < now() - p_overdue_ms * interval '1 millisecond'));
+end
+$$;
+
 -- Event triggers fire in the transaction that inserted the event: one event may fan out to many
 -- triggers; each job's idempotency key names the trigger and the event's seq, and a duplicate event
 -- inserts no row, so it enqueues nothing new.
@@ -424,7 +453,8 @@ revoke all on function jobforge.jobforge_create_trigger(jsonb, uuid),
   jobforge.jobforge_trigger_history(text, integer, bigint, uuid),
   jobforge.jobforge_scheduler_lease(text, integer, timestamptz),
   jobforge.jobforge_due_triggers(timestamptz, integer),
-  jobforge.jobforge_fire_cron_trigger(uuid, timestamptz, timestamptz, jsonb, text, timestamptz)
+  jobforge.jobforge_fire_cron_trigger(uuid, timestamptz, timestamptz, jsonb, text, timestamptz),
+  jobforge.jobforge_scheduler_status(integer)
   from public;
 grant execute on function jobforge.jobforge_create_trigger(jsonb, uuid),
   jobforge.jobforge_set_trigger_state(text, text, timestamptz, uuid),
@@ -433,5 +463,6 @@ grant execute on function jobforge.jobforge_create_trigger(jsonb, uuid),
   to jobforge_app, jobforge_worker;
 grant execute on function jobforge.jobforge_scheduler_lease(text, integer, timestamptz),
   jobforge.jobforge_due_triggers(timestamptz, integer),
-  jobforge.jobforge_fire_cron_trigger(uuid, timestamptz, timestamptz, jsonb, text, timestamptz)
+  jobforge.jobforge_fire_cron_trigger(uuid, timestamptz, timestamptz, jsonb, text, timestamptz),
+  jobforge.jobforge_scheduler_status(integer)
   to jobforge_worker;

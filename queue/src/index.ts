@@ -75,6 +75,7 @@ export {
   type SchedulerOptions,
   type TickResult,
 } from './triggers/run-scheduler.js';
+export { type SchedulerStatus, schedulerStatus } from './triggers/scheduler-status.js';
 export type {
   CronTriggerSpec,
   EventTriggerSpec,

@@ -11,6 +11,7 @@ import {
   triggerHistory,
 } from '../src/triggers/manage-triggers.js';
 import { createScheduler } from '../src/triggers/run-scheduler.js';
+import { schedulerStatus } from '../src/triggers/scheduler-status.js';
 import { DRIVERS } from './drivers.js';
 
 process.env.JOBFORGE_EVENTS_ENABLED = '1';
@@ -74,6 +75,11 @@ describe.each(DRIVERS)('cron and event triggers on $name', ({ open }) => {
     expect(pass.fired).toBeGreaterThanOrEqual(1);
     expect(await b.tick()).toMatchObject({ leader: false, holder: 'a', fired: 0 });
     expect((await a.tick()).fired).toBe(0);
+    expect(await schedulerStatus(driver)).toMatchObject({
+      holder: 'a',
+      last_fire_slot: expect.any(String),
+      last_fire_lag_ms: expect.any(Number),
+    });
     const jobs = await createQueueClient(driver, { tenantId }).list();
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({
