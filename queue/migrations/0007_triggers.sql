@@ -385,6 +385,21 @@ begin
 end
 $$;
 
+-- Fires many triggers' plans in one transaction (one commit for a burst of triggers due together):
+-- p_plans is [{trigger, expected, next, slots}], each handled as jobforge_fire_cron_trigger does.
+-- Returns the answers in input order.
+create function jobforge.jobforge_fire_cron_triggers(p_plans jsonb, p_holder text,
+  p_now timestamptz default null)
+returns jsonb
+language sql volatile security definer
+set search_path = pg_catalog, jobforge, pg_temp
+as $$
+  select coalesce(jsonb_agg(jobforge_fire_cron_trigger((p->>'trigger')::uuid,
+      (p->>'expected')::timestamptz, (p->>'next')::timestamptz, p->'slots', p_holder, p_now)
+    order by n), '[]'::jsonb)
+  from jsonb_array_elements(p_plans) with ordinality as x(p, n)
+$$;
+
 -- The scheduler's health for `jobforge doctor`: who holds the lease and until when, the lag of the
 -- latest cron fire (enqueue time minus slot time), and enabled cron triggers overdue by more than
 -- p_overdue_ms (none should be while a scheduler leads).
@@ -454,6 +469,7 @@ revoke all on function jobforge.jobforge_create_trigger(jsonb, uuid),
   jobforge.jobforge_scheduler_lease(text, integer, timestamptz),
   jobforge.jobforge_due_triggers(timestamptz, integer),
   jobforge.jobforge_fire_cron_trigger(uuid, timestamptz, timestamptz, jsonb, text, timestamptz),
+  jobforge.jobforge_fire_cron_triggers(jsonb, text, timestamptz),
   jobforge.jobforge_scheduler_status(integer)
   from public;
 grant execute on function jobforge.jobforge_create_trigger(jsonb, uuid),
@@ -464,5 +480,6 @@ grant execute on function jobforge.jobforge_create_trigger(jsonb, uuid),
 grant execute on function jobforge.jobforge_scheduler_lease(text, integer, timestamptz),
   jobforge.jobforge_due_triggers(timestamptz, integer),
   jobforge.jobforge_fire_cron_trigger(uuid, timestamptz, timestamptz, jsonb, text, timestamptz),
+  jobforge.jobforge_fire_cron_triggers(jsonb, text, timestamptz),
   jobforge.jobforge_scheduler_status(integer)
   to jobforge_worker;
