@@ -147,11 +147,12 @@ begin
         'sqlstate', sqlstate, 'message', sqlerrm), p_fired_by);
     return jsonb_build_object('outcome', 'error', 'message', sqlerrm);
   end;
+  -- clock_timestamp, not the transaction's start: the fire lag doctor and the benchmark report.
   insert into jobforge.jobforge_trigger_history (trigger_id, tenant_id, outcome, slot_at, event_seq,
-    job_id, detail, fired_by)
+    job_id, detail, fired_by, created_at)
   values (t.id, t.tenant_id, 'fired', p_slot, p_event_seq, (v_job->>'id')::bigint,
     case when (v_job->>'created')::boolean then null else '{"duplicate": true}'::jsonb end,
-    p_fired_by);
+    p_fired_by, clock_timestamp());
   return jsonb_build_object('outcome', 'fired', 'job_id', v_job->>'id',
     'created', (v_job->>'created')::boolean);
 end
