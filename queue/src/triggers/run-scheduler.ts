@@ -4,7 +4,7 @@ import type { QueueDriver } from '../driver.js';
 import { requireFeature } from '../feature-flags.js';
 import { type Logger, silentLogger } from '../json-logger.js';
 import { toQueueError } from '../queue-error.js';
-import { parseSchedule } from './cron-schedule.js';
+import { type CronSchedule, parseSchedule } from './cron-schedule.js';
 import { type DueTrigger, planCronFire } from './plan-cron-fire.js';
 
 /** Due triggers fired per transaction. */
@@ -64,6 +64,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? 10_000;
   const fireConcurrency = Math.max(1, options.fireConcurrency ?? 4);
+  // Parsing a spec costs about as much as planning its slots; many triggers share a few specs.
+  const schedules = new Map<string, CronSchedule>();
   const log = options.logger ?? silentLogger;
   const now = () => (options.clock ? options.clock().toISOString() : null);
   const call = async <T>(fn: string, args: string, params: unknown[]): Promise<T> => {
@@ -135,13 +137,26 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
   };
 
+  function scheduleOf(trigger: DueTrigger): CronSchedule {
+    const key = `${trigger.timezone} ${trigger.cron}`;
+    let schedule = schedules.get(key);
+    if (!schedule) {
+      if (schedules.size >= 10_000) schedules.clear();
+      schedule = parseSchedule(trigger.cron, trigger.timezone);
+      schedules.set(key, schedule);
+    }
+    return schedule;
+  }
+
   async function fire(batch: DueTrigger[], at: Date): Promise<number> {
     const plans = batch.map((trigger) => {
       let plan: ReturnType<typeof planCronFire>;
       try {
-        plan = planCronFire(trigger, parseSchedule(trigger.cron, trigger.timezone), at);
+        plan = planCronFire(trigger, scheduleOf(trigger), at);
       } catch (error) {
-        // Stored specs were checked at creation; one that no longer parses is disabled.
+        // Stored specs were checked at creation; one that no longer parses is disabled. Any
+        // other fault fails the pass (retried), never disables a trigger.
+        if ((error as { code?: string }).code !== 'INVALID_SCHEDULE') throw error;
         log.error('trigger schedule no longer parses; disabling it', {
           trigger_id: trigger.id,
           error: (error as Error).message,
