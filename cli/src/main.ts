@@ -7,12 +7,14 @@ import { demoCommand } from './commands/demo.js';
 import { docsCommand } from './commands/docs.js';
 import { doctorCommand } from './commands/doctor.js';
 import { enqueueCommand } from './commands/enqueue.js';
+import { eventsCommand } from './commands/events.js';
 import { hashCommand } from './commands/hash.js';
 import { jobsCommand } from './commands/jobs.js';
 import { keysCommand } from './commands/keys.js';
 import { registryCommand } from './commands/registry.js';
 import { runCommand } from './commands/run.js';
 import { testCommand } from './commands/test.js';
+import { triggersCommand } from './commands/triggers.js';
 import { validateCommand } from './commands/validate.js';
 import { verifyCommand } from './commands/verify.js';
 import { workerCommand } from './commands/worker.js';
@@ -47,6 +49,8 @@ export async function main(argv: string[]): Promise<number> {
     .command(enqueueCommand as never)
     .command(workerCommand as never)
     .command(jobsCommand as never)
+    .command(eventsCommand as never)
+    .command(triggersCommand as never)
     .demandCommand(1, 'name a command; `jobforge --help` lists them')
     .strict()
     .recommendCommands()

@@ -1,5 +1,13 @@
 export { type CompletionBatcherOptions, createCompletionBatcher } from './completion-batcher.js';
 export type { QueueDriver } from './driver.js';
+export type { EventInput, EventPage, EventQuery, StoredEvent } from './events/event-types.js';
+export { queryEvents } from './events/query-events.js';
+export {
+  EVENT_TYPE_PATTERN,
+  type SubmitEventOptions,
+  submitEvent,
+  submitEvents,
+} from './events/submit-event.js';
 export {
   FEATURES,
   type FeatureEnv,
@@ -51,7 +59,32 @@ export {
   PINNED_SEARCH_PATH,
   type SchemaSafety,
 } from './schema-safety.js';
+export type { SqlConnection, SqlTarget } from './sql-connection.js';
 export { stopOnSignals } from './stop-on-signals.js';
+export { type CronSchedule, parseSchedule } from './triggers/cron-schedule.js';
+export {
+  addTrigger,
+  getTrigger,
+  listTriggers,
+  setTriggerState,
+  triggerHistory,
+} from './triggers/manage-triggers.js';
+export {
+  createScheduler,
+  runScheduler,
+  type Scheduler,
+  type SchedulerOptions,
+  type TickResult,
+} from './triggers/run-scheduler.js';
+export { type SchedulerStatus, schedulerStatus } from './triggers/scheduler-status.js';
+export type {
+  CronTriggerSpec,
+  EventTriggerSpec,
+  Trigger,
+  TriggerHistoryRow,
+  TriggerSpec,
+  TriggerState,
+} from './triggers/trigger-types.js';
 export type {
   ClaimedJob,
   EnqueueOptions,

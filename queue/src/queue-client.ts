@@ -1,5 +1,11 @@
 import type { QueueDriver } from './driver.js';
 import { toQueueError } from './queue-error.js';
+import {
+  isCallerTransaction,
+  queryRows,
+  type SqlConnection,
+  type SqlTarget,
+} from './sql-connection.js';
 import type {
   ClaimedJob,
   EnqueueOptions,
@@ -70,17 +76,23 @@ export function createQueueClient(driver: QueueDriver, options: QueueClientOptio
   const tenant = (value: string | undefined, where: string) =>
     value === undefined ? defaultTenant : assertTenantId(value, where);
 
-  async function call<T>(fn: string, sql: string, params: unknown[]): Promise<T> {
+  async function call<T>(
+    fn: string,
+    sql: string,
+    params: unknown[],
+    target: SqlTarget = driver,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const rows = await driver.query<{ r: T }>(sql, params);
+        const rows = await queryRows<{ r: T }>(target, sql, params);
         return rows[0]!.r;
       } catch (error) {
         // Each call is one statement in its own transaction, rolled back whole on a deadlock or
         // serialization failure (two batches sharing idempotency keys in different orders), so
-        // running it again is safe.
+        // running it again is safe. Not so in the caller's transaction: that one is aborted.
         const state = (error as { code?: unknown }).code;
-        if ((state === '40P01' || state === '40001') && attempt < 5) continue;
+        const retry = (state === '40P01' || state === '40001') && !isCallerTransaction(target);
+        if (retry && attempt < 5) continue;
         throw toQueueError(error, fn);
       }
     }
@@ -89,11 +101,15 @@ export function createQueueClient(driver: QueueDriver, options: QueueClientOptio
   return {
     driver,
 
-    /** Enqueues one job; the same idempotency key returns the same id with `created: false`. */
+    /**
+     * Enqueues one job; the same idempotency key returns the same id with `created: false`.
+     * With `transaction` (the caller's node-postgres client, inside its own BEGIN), the job
+     * exists only if the caller's transaction commits.
+     */
     async enqueue(
       type: string,
       payload: unknown,
-      opts: EnqueueOptions = {},
+      opts: EnqueueOptions & { transaction?: SqlConnection } = {},
     ): Promise<{ id: string; created: boolean }> {
       assertJobType(type, 'type');
       const json = payloadJson(payload, 'payload', limit);
@@ -101,6 +117,7 @@ export function createQueueClient(driver: QueueDriver, options: QueueClientOptio
         'jobforge_enqueue_job',
         'select jobforge.jobforge_enqueue_job($1, $2::jsonb, $3::jsonb, $4) as r',
         [type, json, JSON.stringify(specOptions(opts)), tenant(opts.tenantId, 'tenantId')],
+        opts.transaction ?? driver,
       );
     },
 
