@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { METADATA_SCHEMA, validateConnectors } from '../../registry/src/index.js';
+import { METADATA_SCHEMA, validateConnectors } from '../../toolkit/src/index.js';
 
 const COUNT = Number(process.env.BENCH_CONNECTORS ?? 1000);
 const RUNS = 5;

@@ -41,7 +41,7 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
       })
       .example('$0 create acme-crm --auth api_key --job-type sync --yes', 'no questions asked'),
   handler: async (args) => {
-    const { scaffoldConnector, checkScaffoldAnswers } = await import('@jobforge/registry');
+    const { scaffoldConnector, checkScaffoldAnswers } = await import('@jobforge/toolkit');
     const { askMissing } = await import('../create/ask-missing.js');
     const given = {
       id: args.id,

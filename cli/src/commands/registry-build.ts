@@ -42,9 +42,11 @@ export const registryBuildCommand: CommandModule<GlobalArgs, BuildArgs> = {
       ),
   handler: async (args) => {
     const { buildRegistry } = await import('@jobforge/registry');
+    const { validateConnectors } = await import('@jobforge/toolkit');
     const { readPrivateKey } = await import('../signing-key.js');
     const key = args.key ? await readPrivateKey(args.key) : undefined;
     const result = await buildRegistry({
+      validate: validateConnectors,
       connectorsDir: args.connectors,
       outDir: args.out,
       dryRun: args['dry-run'],

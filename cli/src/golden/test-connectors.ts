@@ -14,7 +14,7 @@ import {
   runGoldenCases,
   startGoldenServer,
   validateConnectors,
-} from '@jobforge/registry';
+} from '@jobforge/toolkit';
 import { loadConnectorDir } from '../load-connector-dir.js';
 
 export interface ConnectorTestReport {
