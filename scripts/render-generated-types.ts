@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateTypes } from '../toolkit/src/index.js';
+import { generateTypes, METADATA_AJV_OPTIONS } from '../toolkit/src/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,36 +32,65 @@ export function renderGeneratedTypes(): { path: string; source: string }[] {
     if (formatted.status !== 0)
       throw new Error(`biome could not format ${out}: ${formatted.stderr}`);
     return { path: join(root, out), source: formatted.stdout };
-  }).concat(renderIndexValidator());
+  }).concat(renderValidators());
 }
 
 /**
- * The index schema's validator, compiled ahead of time by ajv's standalone code generator: the host
- * client checks every index it loads without installing ajv (the code needs no ajv runtime).
+ * JSON Schema validators compiled ahead of time by ajv's standalone code generator, with the options
+ * their users compiled them with at run time: the host client checks every index without installing
+ * ajv, and `jobforge validate` starts without compiling the metadata schema (the code needs no ajv).
  */
-function renderIndexValidator(): { path: string; source: string } {
-  const schemaPath = 'registry/schema/index.schema.json';
-  const out = 'registry/src/generated/index-schema-validator.ts';
+const VALIDATORS = [
+  {
+    schema: 'registry/schema/index.schema.json',
+    out: 'registry/src/generated/index-schema-validator.ts',
+    options: { allErrors: true, strict: true, allowUnionTypes: true },
+  },
+  {
+    schema: 'registry/schema/metadata.schema.json',
+    out: 'toolkit/src/generated/metadata-schema-validator.ts',
+    options: METADATA_AJV_OPTIONS,
+  },
+  {
+    schema: 'registry/schema/golden.schema.json',
+    out: 'toolkit/src/generated/golden-schema-validator.ts',
+    options: METADATA_AJV_OPTIONS,
+  },
+  // The JSON Schema 2020-12 meta-schema (ajv's copy): checks connectors' input and output schemas.
+  {
+    schema: 'https://json-schema.org/draft/2020-12/schema',
+    out: 'toolkit/src/generated/json-schema-validator.ts',
+    options: METADATA_AJV_OPTIONS,
+  },
+];
+
+function renderValidators(): { path: string; source: string }[] {
   // ajv is a devDependency of the registry: needed to generate, never by the code generated.
   const require = createRequire(join(root, 'registry/package.json'));
   const { Ajv2020 } = require('ajv/dist/2020.js') as {
-    Ajv2020: new (options: object) => { compile(schema: object): unknown };
+    Ajv2020: new (
+      options: object,
+    ) => { compile(schema: object): unknown; getSchema(id: string): unknown };
   };
   const standalone = require('ajv/dist/standalone').default as (ajv: object, fn: unknown) => string;
-  // The same options the registry used when it compiled this schema at run time.
-  const ajv = new Ajv2020({
-    allErrors: true,
-    strict: true,
-    allowUnionTypes: true,
-    code: { source: true, esm: true },
+  return VALIDATORS.map(({ schema, out, options }) => {
+    const ajv = new Ajv2020({ ...options, code: { source: true, esm: true } });
+    const validate = schema.startsWith('https:')
+      ? ajv.getSchema(schema)
+      : ajv.compile(JSON.parse(readFileSync(join(root, schema), 'utf8')));
+    const code = standalone(ajv, validate);
+    const header = [
+      `// Generated from ${schema} by scripts/generate-metadata-types.ts (ajv standalone); do not edit.`,
+      '// @ts-nocheck',
+      // Some keywords (maxLength counts code points) call ajv's small runtime helpers by require.
+      ...(code.includes('require(')
+        ? [
+            "import { createRequire } from 'node:module';",
+            'const require = createRequire(import.meta.url);',
+          ]
+        : []),
+      '',
+    ].join('\n');
+    return { path: join(root, out), source: `${header}${code}\n` };
   });
-  const validate = ajv.compile(JSON.parse(readFileSync(join(root, schemaPath), 'utf8')));
-  const code = standalone(ajv, validate);
-  const header = [
-    `// Generated from ${schemaPath} by scripts/generate-metadata-types.ts (ajv standalone); do not edit.`,
-    '// @ts-nocheck',
-    '/* eslint-disable */',
-    '',
-  ].join('\n');
-  return { path: join(root, out), source: `${header}${code}\n` };
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { JobForgeError } from '@jobforge/sdk';
+// The errors subpath alone: the sdk's index loads zod, which --version and --help never need.
+import { JobForgeError } from '@jobforge/sdk/errors';
 import yargs from 'yargs';
 import { createCommand } from './commands/create.js';
 import { dbCommand } from './commands/db.js';

@@ -1,6 +1,6 @@
 import { isObject, type Rule } from './connector-check.js';
 import type { Finding } from './diagnostic.js';
-import { sharedAjv } from './metadata-schema.js';
+import { compiledJsonSchemaValidator } from './metadata-schema.js';
 import { readable } from './schema-findings.js';
 
 export const burstRule: Rule = ({ folder, meta }) => {
@@ -67,9 +67,9 @@ export const ioSchemaRule: Rule = ({ folder, meta }) => {
   for (const key of ['input_schema', 'output_schema'] as const) {
     const schema = meta[key];
     if (!isObject(schema)) continue;
-    const ajv = sharedAjv();
-    if (ajv.validateSchema(schema) === true) continue;
-    const errors = ajv.errors ?? [];
+    const validate = compiledJsonSchemaValidator();
+    if (validate(schema) === true) continue;
+    const errors = validate.errors ?? [];
     const first = errors.find((e) => e.keyword !== 'anyOf') ?? errors[0];
     const inner = first?.instancePath ?? '';
     findings.push({

@@ -34,8 +34,9 @@ export {
   runGoldenCases,
 } from './golden/run-golden-cases.js';
 export { runGoldenFile } from './golden/run-golden-file.js';
+export { importEntry } from './import-entry.js';
 export { lineColumn } from './line-column.js';
-export { GOLDEN_SCHEMA, METADATA_SCHEMA } from './metadata-schema.js';
+export { GOLDEN_SCHEMA, METADATA_AJV_OPTIONS, METADATA_SCHEMA } from './metadata-schema.js';
 export {
   type JsonParseResult,
   type JsonPosition,

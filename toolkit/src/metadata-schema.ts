@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import validateGolden from './generated/golden-schema-validator.js';
+import validateJsonSchema from './generated/json-schema-validator.js';
+import validateMetadata from './generated/metadata-schema-validator.js';
 import { REGISTRY_SCHEMA_DIR } from './registry-schema-dir.js';
 
 /** The metadata schema, read once from registry/schema/metadata.schema.json. */
@@ -13,30 +16,26 @@ export const GOLDEN_SCHEMA = JSON.parse(
   readFileSync(join(REGISTRY_SCHEMA_DIR, 'golden.schema.json'), 'utf8'),
 ) as { $id: string };
 
-let ajv: Ajv2020 | undefined;
-let metadataValidator: ValidateFunction | undefined;
-let goldenValidator: ValidateFunction | undefined;
+/** How the metadata and golden schemas are compiled (scripts/render-generated-types.ts uses them too). */
+export const METADATA_AJV_OPTIONS = {
+  allErrors: true,
+  verbose: true,
+  strict: true,
+  strictRequired: false,
+  allowUnionTypes: true,
+} as const;
 
-/** One Ajv instance for the process: compiling is the expensive part, so it happens once. */
-export function sharedAjv(): Ajv2020 {
-  ajv ??= new Ajv2020({
-    allErrors: true,
-    verbose: true,
-    strict: true,
-    strictRequired: false,
-    allowUnionTypes: true,
-  });
-  return ajv;
-}
-
-/** The compiled metadata validator (compiled on first use, then reused). */
+/** The metadata validator, compiled ahead of time (generated/metadata-schema-validator.ts). */
 export function compiledMetadataValidator(): ValidateFunction {
-  metadataValidator ??= sharedAjv().compile(METADATA_SCHEMA);
-  return metadataValidator;
+  return validateMetadata as unknown as ValidateFunction;
 }
 
-/** The compiled golden cases validator. */
+/** The JSON Schema 2020-12 meta-schema's validator, compiled ahead of time (ajv's `validateSchema`). */
+export function compiledJsonSchemaValidator(): ValidateFunction {
+  return validateJsonSchema as unknown as ValidateFunction;
+}
+
+/** The golden cases validator, compiled ahead of time. */
 export function compiledGoldenValidator(): ValidateFunction {
-  goldenValidator ??= sharedAjv().compile(GOLDEN_SCHEMA);
-  return goldenValidator;
+  return validateGolden as unknown as ValidateFunction;
 }

@@ -1,4 +1,5 @@
-import { closest } from '@jobforge/registry';
+// The subpath alone: the registry's index would load the sdk (and zod) into every validate.
+import { closest } from '@jobforge/registry/closest';
 import type { ErrorObject } from 'ajv';
 import type { Finding } from './diagnostic.js';
 import type { DiagnosticCode } from './diagnostic-codes.js';

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { analyzeEntries } from './analyze-entries.js';
 import { authRule, burstRule, ioSchemaRule, retryRule } from './behaviour-rules.js';
 import { type ConnectorCheck, isObject, type Rule } from './connector-check.js';
@@ -17,6 +16,7 @@ import {
   schemaRefRule,
   versionRule,
 } from './identity-rules.js';
+import { importEntry } from './import-entry.js';
 import { locate } from './locate.js';
 import { compiledMetadataValidator } from './metadata-schema.js';
 import { DEFAULT_INDEX_DIR, type PublishedIndex, readPublishedIndex } from './published-index.js';
@@ -218,7 +218,7 @@ async function loadAndCompare(
     if (!c.entry || c.findings.some((f) => f.code.startsWith('ENTRY_'))) continue;
     let module: Record<string, unknown>;
     try {
-      module = (await import(pathToFileURL(c.entry).href)) as Record<string, unknown>;
+      module = (await importEntry(c.entry, c.check.folder.dir)) as Record<string, unknown>;
     } catch {
       continue; // a load failure is `jobforge test`'s to report, with the stack
     }
