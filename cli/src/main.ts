@@ -9,6 +9,7 @@ import { docsCommand } from './commands/docs.js';
 import { doctorCommand } from './commands/doctor.js';
 import { enqueueCommand } from './commands/enqueue.js';
 import { hashCommand } from './commands/hash.js';
+import { initCommand } from './commands/init.js';
 import { jobsCommand } from './commands/jobs.js';
 import { keysCommand } from './commands/keys.js';
 import { registryCommand } from './commands/registry.js';
@@ -44,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(docsCommand as never)
     .command(testCommand as never)
     .command(createCommand as never)
+    .command(initCommand as never)
     .command(dbCommand as never)
     .command(enqueueCommand as never)
     .command(workerCommand as never)

@@ -51,6 +51,12 @@ export {
   writeDocs,
 } from './render-docs.js';
 export {
+  type InitProjectOptions,
+  type InitProjectResult,
+  initProject,
+} from './scaffold/init-project.js';
+export { findJobforgeWorkspace, JOBFORGE_VERSION } from './scaffold/project-kind.js';
+export {
   AUTH_CHOICES,
   type AuthChoice,
   checkScaffoldAnswers,

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { JobForgeError, writeFileAtomic } from '@jobforge/sdk';
 import { RECORDING_SCHEMA_PATH } from '@jobforge/sdk/testing';
 import { REGISTRY_SCHEMA_DIR } from '../registry-schema-dir.js';
+import { listTemplates } from './list-templates.js';
+import { findJobforgeWorkspace, jobforgeRange } from './project-kind.js';
 import { checkScaffoldAnswers, type ScaffoldAnswers } from './scaffold-answers.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../templates/connector/', import.meta.url));
@@ -15,6 +17,8 @@ export interface ScaffoldResult {
   dir: string;
   /** Files written, relative to `dir`. */
   files: string[];
+  /** The JobForge workspace the folder is in (its package.json uses `workspace:*`), if any. */
+  workspace?: string;
 }
 
 /**
@@ -53,8 +57,10 @@ export async function scaffoldConnector(input: ScaffoldAnswers): Promise<Scaffol
     answers.auth === 'none'
       ? undefined
       : `${answers.id.toUpperCase().replace(/-/g, '_')}_${secretSuffix(answers.auth)}`;
+  const workspace = findJobforgeWorkspace(dir);
   const view = {
     ...answers,
+    sdkRange: jobforgeRange(workspace !== undefined),
     secret,
     firstJobType: answers.jobTypes[0],
     packageName: `@jobforge-connectors/${answers.id}`,
@@ -79,21 +85,11 @@ export async function scaffoldConnector(input: ScaffoldAnswers): Promise<Scaffol
     await rm(dir, { recursive: true, force: true }); // never leave half a connector behind
     throw error;
   }
-  return { dir, files: files.sort() };
+  return { dir, files: files.sort(), ...(workspace ? { workspace } : {}) };
 }
 
 function secretSuffix(auth: string): string {
   return auth === 'api_key' ? 'API_KEY' : auth === 'oauth2' ? 'OAUTH_TOKEN' : 'CREDENTIALS';
-}
-
-async function listTemplates(root: string, sub = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(join(root, sub), { withFileTypes: true })) {
-    const path = sub ? `${sub}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...(await listTemplates(root, path)));
-    else if (entry.name.endsWith('.hbs')) out.push(path);
-  }
-  return out.sort();
 }
 
 function toPosix(path: string): string {
