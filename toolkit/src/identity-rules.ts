@@ -1,5 +1,8 @@
 import { basename } from 'node:path';
-import semver from 'semver';
+// Each function from its own module: semver's index loads all 47 of its files into every validate.
+import coerce from 'semver/functions/coerce.js';
+import valid from 'semver/functions/valid.js';
+import validRange from 'semver/ranges/valid.js';
 import { type ConnectorCheck, isObject, type Rule } from './connector-check.js';
 import type { Finding } from './diagnostic.js';
 
@@ -36,8 +39,8 @@ export const folderNameRule: Rule = ({ folder, meta }) => {
 
 export const versionRule: Rule = ({ folder, meta }) => {
   const version = meta.version;
-  if (typeof version !== 'string' || semver.valid(version) === version) return [];
-  const fixed = semver.valid(semver.coerce(version));
+  if (typeof version !== 'string' || valid(version) === version) return [];
+  const fixed = valid(coerce(version));
   return [
     {
       code: 'VERSION_NOT_SEMVER',
@@ -52,7 +55,7 @@ export const enginesRule: Rule = ({ folder, meta }) => {
   if (!isObject(meta.engines)) return [];
   const findings: Finding[] = [];
   for (const [name, range] of Object.entries(meta.engines)) {
-    if (typeof range !== 'string' || semver.validRange(range) !== null) continue;
+    if (typeof range !== 'string' || validRange(range) !== null) continue;
     findings.push({
       code: 'ENGINE_RANGE_INVALID',
       message: `engines.${name} "${range}" is not a semver range, expected e.g. ">=20.19.0" or "^1.2.0"; fix the range`,

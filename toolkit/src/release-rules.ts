@@ -1,4 +1,9 @@
-import semver from 'semver';
+// Each function from its own module: semver's index loads all 47 of its files into every validate.
+import gt from 'semver/functions/gt.js';
+import inc from 'semver/functions/inc.js';
+import semverMajor from 'semver/functions/major.js';
+import rcompare from 'semver/functions/rcompare.js';
+import valid from 'semver/functions/valid.js';
 import { type ConnectorCheck, isObject } from './connector-check.js';
 import type { Finding } from './diagnostic.js';
 import type { PublishedIndex, PublishedVersion } from './published-index.js';
@@ -14,28 +19,28 @@ export function releaseFindings(
 ): Finding[] {
   const id = meta.connector_id;
   const version = meta.version;
-  if (typeof id !== 'string' || typeof version !== 'string' || !semver.valid(version)) return [];
-  const published = (index.get(id) ?? []).filter((v) => semver.valid(v.version));
+  if (typeof id !== 'string' || typeof version !== 'string' || !valid(version)) return [];
+  const published = (index.get(id) ?? []).filter((v) => valid(v.version));
   if (published.length === 0) return [];
-  const latest = published.reduce((a, b) => (semver.gt(b.version, a.version) ? b : a));
+  const latest = published.reduce((a, b) => (gt(b.version, a.version) ? b : a));
   const file = folder.file;
-  if (!semver.gt(version, latest.version)) {
+  if (!gt(version, latest.version)) {
     const list = published
       .map((v) => v.version)
-      .sort(semver.rcompare)
+      .sort(rcompare)
       .slice(0, 5)
       .join(', ');
     return [
       {
         code: 'RELEASE_VERSION_NOT_GREATER',
-        message: `version ${version} is not greater than the published ${latest.version} (published: ${list}); bump it to ${semver.inc(latest.version, 'patch')} or higher`,
+        message: `version ${version} is not greater than the published ${latest.version} (published: ${list}); bump it to ${inc(latest.version, 'patch')} or higher`,
         file,
         pointer: '/version',
       },
     ];
   }
-  const major = semver.major(version);
-  if (major > semver.major(latest.version)) {
+  const major = semverMajor(version);
+  if (major > semverMajor(latest.version)) {
     const key = `${major}.0.0`;
     const entry = isObject(meta.breaking_changes) ? meta.breaking_changes[key] : undefined;
     const ok =
