@@ -55,7 +55,11 @@ function stripSourceCondition(exports) {
 
 // A clean build: tsc -b never deletes the output of a source file that no longer exists.
 for (const dir of PACKAGES) rmSync(join(root, dir, 'dist'), { recursive: true, force: true });
-run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], root);
+run(
+  process.execPath,
+  [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'],
+  root,
+);
 
 mkdirSync(out, { recursive: true });
 const stage = join(tmpdir(), `jobforge-pack-${process.pid}`);
