@@ -1,13 +1,42 @@
 #!/usr/bin/env node
-// Runs the CLI from its TypeScript sources: workspace packages resolve to their `src/` through the
-// `@jobforge/source` export condition, and tsx compiles on the fly (connector entries too).
-import { register } from 'node:module';
+// The `jobforge` command. Installed from a tarball it runs the compiled JavaScript in dist/ with
+// plain Node. Inside the JobForge workspace (src/ beside this folder) it runs the TypeScript sources:
+// workspace packages resolve to their `src/` through the `@jobforge/source` export condition and tsx
+// compiles on the fly, so tests need no build step. JOBFORGE_CLI=dist runs dist/ there too.
+import { existsSync } from 'node:fs';
 
-register('./source-condition.mjs', import.meta.url);
-const { register: registerTsx } = await import('tsx/esm/api');
-registerTsx();
-const { main } = await import('../src/main.ts');
-const code = await main(process.argv.slice(2));
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  process.stderr.write(
+    `jobforge: Node.js 20.19 or newer is required; this is ${process.versions.node}. Install a current Node.js (20.19+, 22 or 24) and run the command again.\n`,
+  );
+  process.exit(2);
+}
+
+// Node 22.1+ keeps compiled code between runs; every later start of the same version is faster.
+const module = await import('node:module');
+module.enableCompileCache?.();
+
+// `--version` needs neither the argument parser nor any command: answered before loading them.
+const argv = process.argv.slice(2);
+if (argv.length === 1 && argv[0] === '--version') {
+  const { readFileSync } = await import('node:fs');
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  process.stdout.write(`${manifest.version}\n`);
+  process.exit(0);
+}
+
+const sources = new URL('../src/main.ts', import.meta.url);
+let main;
+if (existsSync(sources) && process.env.JOBFORGE_CLI !== 'dist') {
+  module.register('./source-condition.mjs', import.meta.url);
+  const { register: registerTsx } = await import('tsx/esm/api');
+  registerTsx();
+  ({ main } = await import(sources.href));
+} else {
+  ({ main } = await import('../dist/main.js'));
+}
+const code = await main(argv);
 // The command is done. A connector may have left timers or sockets behind (a timed-out call
 // keeps running in-process), so end the process once what was printed has been flushed.
 await new Promise((resolve) => process.stdout.write('', resolve));

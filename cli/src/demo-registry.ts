@@ -31,11 +31,13 @@ export async function registryDemo(
   payloads: Map<string, { name?: string; payload: JsonValue; operation?: string }>,
 ): Promise<RegistryDemo> {
   const { buildRegistry, createRegistryClient, serveRegistry } = await import('@jobforge/registry');
+  const { validateConnectors } = await import('@jobforge/toolkit');
   const work = mkdtempSync(join(tmpdir(), 'jobforge-demo-'));
   const registryKey = generateSigningKeyPair();
   try {
     const out = join(work, 'registry');
     const built = await buildRegistry({
+      validate: validateConnectors,
       connectorsDir,
       outDir: out,
       key: registryKey.privateKeyPem,

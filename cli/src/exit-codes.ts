@@ -1,4 +1,4 @@
-import { isJobForgeError } from '@jobforge/sdk';
+import { isJobForgeError } from '@jobforge/sdk/errors';
 
 /** The CLI's exit codes (DESIGN.md): the one place errors become numbers. */
 export const EXIT = {

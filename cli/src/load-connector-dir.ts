@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type ConnectorFn, JobForgeError } from '@jobforge/sdk';
+import { type ConnectorFn, isJobForgeError, JobForgeError } from '@jobforge/sdk';
 import { parseJson } from './io/parse-json.js';
 import { readText } from './io/read-text.js';
 
@@ -97,8 +96,10 @@ export async function loadConnectorDir(dir: string): Promise<LoadedConnector> {
   }
   let module: { default?: unknown };
   try {
-    module = (await import(pathToFileURL(entryPath).href)) as { default?: unknown };
+    const { importEntry } = await import('@jobforge/toolkit');
+    module = (await importEntry(entryPath, root)) as { default?: unknown };
   } catch (cause) {
+    if (isJobForgeError(cause)) throw cause;
     throw new JobForgeError(
       'ENTRY_LOAD_FAILED',
       `the entry ${metadata.entry} of ${metadata.connector_id} failed to load: ${(cause as Error)?.message ?? cause}`,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { JobForgeError } from '@jobforge/sdk';
+// The errors subpath alone: the sdk's index loads zod, which --version and --help never need.
+import { JobForgeError } from '@jobforge/sdk/errors';
 import yargs from 'yargs';
 import { createCommand } from './commands/create.js';
 import { dbCommand } from './commands/db.js';
@@ -9,6 +10,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { enqueueCommand } from './commands/enqueue.js';
 import { eventsCommand } from './commands/events.js';
 import { hashCommand } from './commands/hash.js';
+import { initCommand } from './commands/init.js';
 import { jobsCommand } from './commands/jobs.js';
 import { keysCommand } from './commands/keys.js';
 import { registryCommand } from './commands/registry.js';
@@ -45,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(docsCommand as never)
     .command(testCommand as never)
     .command(createCommand as never)
+    .command(initCommand as never)
     .command(dbCommand as never)
     .command(enqueueCommand as never)
     .command(workerCommand as never)

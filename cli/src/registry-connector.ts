@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ConnectorArtifact } from '@jobforge/runtime';
+import type { FetchedConnector } from '@jobforge/registry/client';
 import { readPublicKey } from './signing-key.js';
 
 export interface RegistryRunOptions {
@@ -19,14 +19,13 @@ const { version: jobforgeVersion } = JSON.parse(
 
 /**
  * Resolves `id@range` through the registry client (index signature checked, artifact fetched and
- * verified against its integrity, cached) and answers what the sandbox runs: the artifact file,
- * its integrity (checked again before loading) and the metadata the index published for it.
+ * verified against its integrity, cached): the answer is what the sandbox runs as it is.
  */
 export async function resolveFromRegistry(
   spec: string,
   options: RegistryRunOptions,
-): Promise<{ artifact: ConnectorArtifact }> {
-  const { createRegistryClient } = await import('@jobforge/registry');
+): Promise<FetchedConnector> {
+  const { createRegistryClient } = await import('@jobforge/registry/client');
   const trustedKeys = await Promise.all(options.trust.map((path) => readPublicKey(path)));
   const client = createRegistryClient({
     registry: options.registry,
@@ -40,14 +39,5 @@ export async function resolveFromRegistry(
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
   });
-  const { connector, version } = await client.resolve(spec);
-  const artifact = await client.fetchArtifact(connector.id, version);
-  const { artifact: _ref, yanked: _yanked, ...published } = version;
-  return {
-    artifact: {
-      path: artifact.path,
-      integrity: artifact.integrity,
-      metadata: { ...published, connector_id: connector.id, entry: artifact.path },
-    },
-  };
+  return client.fetchConnector(spec);
 }

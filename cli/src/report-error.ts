@@ -1,4 +1,4 @@
-import { isJobForgeError } from '@jobforge/sdk';
+import { isJobForgeError } from '@jobforge/sdk/errors';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 
 /**

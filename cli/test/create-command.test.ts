@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobforge, ROOT } from './run-jobforge.js';
 
-// The temp dir sits under registry/.jobforge/ (git-ignored) so the scaffold's imports of
-// @jobforge/sdk and zod resolve through registry/node_modules, as they do for connectors/ after set-up.
+// The temp dir sits under toolkit/.jobforge/ (git-ignored) so the scaffold's imports of
+// @jobforge/sdk and zod resolve through toolkit/node_modules, as they do for connectors/ after set-up.
 let dir: string;
 beforeAll(() => {
-  mkdirSync(join(ROOT, 'registry/.jobforge'), { recursive: true });
-  dir = mkdtempSync(join(ROOT, 'registry/.jobforge/create-'));
+  mkdirSync(join(ROOT, 'toolkit/.jobforge'), { recursive: true });
+  dir = mkdtempSync(join(ROOT, 'toolkit/.jobforge/create-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

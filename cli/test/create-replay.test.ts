@@ -4,11 +4,11 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobforge, ROOT } from './run-jobforge.js';
 
-// Under registry/.jobforge/ (git-ignored) so the scaffold's imports resolve, as in create-command.
+// Under toolkit/.jobforge/ (git-ignored) so the scaffold's imports resolve, as in create-command.
 let dir: string;
 beforeAll(() => {
-  mkdirSync(join(ROOT, 'registry/.jobforge'), { recursive: true });
-  dir = mkdtempSync(join(ROOT, 'registry/.jobforge/create-replay-'));
+  mkdirSync(join(ROOT, 'toolkit/.jobforge'), { recursive: true });
+  dir = mkdtempSync(join(ROOT, 'toolkit/.jobforge/create-replay-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

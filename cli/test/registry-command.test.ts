@@ -167,7 +167,7 @@ describe('jobforge registry', () => {
       'registry',
       'build',
       '--connectors',
-      'registry/test/fixtures/RATE_LIMIT_BURST',
+      'toolkit/test/fixtures/RATE_LIMIT_BURST',
       '--out',
       join(work, 'never'),
     ]);

@@ -40,7 +40,7 @@ describe('jobforge test', () => {
   });
 
   it('fails a connector whose input_schema differs from its zod inputSchema, without running cases', () => {
-    const run = jobforge(['test', 'registry/test/fixtures/ZOD_SCHEMA_MISMATCH']);
+    const run = jobforge(['test', 'toolkit/test/fixtures/ZOD_SCHEMA_MISMATCH']);
     expect(run.stdout).toContain('✗ ZOD_SCHEMA_MISMATCH');
     expect(run.stdout).toContain('lacks "shout", which the code accepts');
     expect(run.code).toBe(1);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, jobforge as run } from './run-jobforge.js';
 
-const FIXTURES = join(ROOT, 'registry/test/fixtures');
+const FIXTURES = join(ROOT, 'toolkit/test/fixtures');
 const jobforge = (args: string[]) => run(args, FIXTURES);
 
 describe('jobforge validate', () => {
@@ -90,7 +90,7 @@ describe('scripts/validate-connector.ts', () => {
   it('works as the README shows it, with the same output and exit code as the CLI', () => {
     const script = spawnSync(
       join(ROOT, 'node_modules/.bin/tsx'),
-      ['scripts/validate-connector.ts', 'registry/test/fixtures/RATE_LIMIT_BURST/acme'],
+      ['scripts/validate-connector.ts', 'toolkit/test/fixtures/RATE_LIMIT_BURST/acme'],
       { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
     );
     expect(script.stdout).toContain('error RATE_LIMIT_BURST');

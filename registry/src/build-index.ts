@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { JobForgeError, type KeyInput, keyIdOf } from '@jobforge/sdk';
 import { BuildCache } from './build-cache.js';
+import type { BuildValidator, BuildDiagnostic as Diagnostic } from './build-validation.js';
 import { type Bundle, type BundleRequest, bundleConnectors } from './bundle-connectors.js';
-import type { Diagnostic } from './diagnostic.js';
 import {
   artifactPath,
   INDEX_FILE,
@@ -17,7 +17,6 @@ import { integrityHex } from './integrity.js';
 import { type BuiltVersion, mergeIndex, serializeIndex } from './merge-index.js';
 import { readRegistryDir, refuseStrays } from './read-registry-dir.js';
 import { epochToIso } from './source-date-epoch.js';
-import { validateConnectors } from './validate-connectors.js';
 import { versionRecord } from './version-record.js';
 import { writeIfChanged } from './write-if-changed.js';
 
@@ -36,6 +35,8 @@ export interface BuildRegistryOptions {
   sourceDateEpoch?: string;
   /** Base for relative paths. Default process.cwd(). */
   cwd?: string;
+  /** Checks the connectors first; a build refuses to publish any error (`validateConnectors` from @jobforge/toolkit). */
+  validate: BuildValidator;
 }
 
 export interface BuildRegistryResult {
@@ -67,11 +68,9 @@ export interface BuildRegistryResult {
  * the signature, each atomically and only when its bytes changed. The same inputs give the same bytes.
  *
  * @example
- * const result = await buildRegistry({ connectorsDir: 'connectors', outDir: 'dist/registry', key });
+ * const result = await buildRegistry({ connectorsDir: 'connectors', outDir: 'dist/registry', key, validate: validateConnectors });
  */
-export async function buildRegistry(
-  options: BuildRegistryOptions = {},
-): Promise<BuildRegistryResult> {
+export async function buildRegistry(options: BuildRegistryOptions): Promise<BuildRegistryResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const root = resolve(cwd, options.connectorsDir ?? 'connectors');
   const outDir = resolve(cwd, options.outDir ?? 'registry-index');
@@ -88,7 +87,7 @@ export async function buildRegistry(
     return Math.round(spent * 10) / 10;
   };
   const timings = { validateMs: 0, lookupMs: 0, bundleMs: 0, writeMs: 0 };
-  const { connectors, diagnostics } = await validateConnectors([root], { cwd, against: false });
+  const { connectors, diagnostics } = await options.validate([root], { cwd, against: false });
   timings.validateMs = lap();
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) throw invalidConnectors(errors, connectors);

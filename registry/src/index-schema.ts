@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import validateIndex from './generated/index-schema-validator.js';
 
 /** The index schema, read once from registry/schema/index.schema.json (published beside every index). */
 export const INDEX_SCHEMA = JSON.parse(
@@ -12,7 +12,10 @@ export const INDEX_SCHEMA_TEXT = readFileSync(
   'utf8',
 );
 
-let validator: ValidateFunction | undefined;
+/** ajv's standalone validator: compiled from the schema ahead of time, so hosts need no ajv. */
+const validator = validateIndex as unknown as ((value: unknown) => boolean) & {
+  errors?: { instancePath: string; message?: string }[] | null;
+};
 
 /**
  * Checks a parsed index against index.schema.json; returns the first problem as
@@ -21,9 +24,6 @@ let validator: ValidateFunction | undefined;
  * kept (out of memory).
  */
 export function indexSchemaProblems(value: unknown, limit = 10): string[] {
-  validator ??= new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true }).compile(
-    INDEX_SCHEMA,
-  );
   if (validator(value)) return [];
   return (validator.errors ?? [])
     .slice(0, limit)

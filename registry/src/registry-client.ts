@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { JobForgeError } from '@jobforge/sdk';
 import { artifactCache } from './artifact-cache.js';
+import { connectorRef, type FetchedConnector } from './connector-ref.js';
 import type { IndexVersion } from './index-format.js';
 import { type LoadedIndex, loadIndex, type TrustOptions } from './load-index.js';
 import { readArtifact } from './read-artifact.js';
@@ -43,7 +44,9 @@ export interface FetchedArtifact {
  * const client = createRegistryClient({ registry: 'https://…/registry', trustedKeys: [pem] });
  * const { version } = await client.resolve('echo@^1');
  * const artifact = await client.fetchArtifact('echo', version);
- * const connector = (await import(pathToFileURL(artifact.path).href)).default;
+ * // or, in one call, what runtime.run accepts as it is:
+ * const ref = await client.fetchConnector('echo@^1');
+ * await runtime.run(ref, input, context);
  */
 export function createRegistryClient(options: RegistryClientOptions) {
   const source = openRegistrySource(options.registry, {
@@ -62,7 +65,7 @@ export function createRegistryClient(options: RegistryClientOptions) {
     return loaded;
   };
 
-  return {
+  const client = {
     source,
     /** Loads the index, or refreshes it (If-None-Match) when it was loaded before. */
     load,
@@ -96,7 +99,16 @@ export function createRegistryClient(options: RegistryClientOptions) {
       const stored = await cache.put(integrity, bytes);
       return { path: stored, bytes, integrity, fromCache: false };
     },
+    /** Resolves `id@range` and fetches the verified artifact: the answer is what `runtime.run` accepts. */
+    async fetchConnector(
+      spec: string,
+      resolveOptions: ResolveOptions = {},
+    ): Promise<FetchedConnector> {
+      const { connector, version } = await client.resolve(spec, resolveOptions);
+      return connectorRef(connector.id, version, await client.fetchArtifact(connector.id, version));
+    },
   };
+  return client;
 }
 
 export type RegistryClient = ReturnType<typeof createRegistryClient>;

@@ -5,13 +5,13 @@ import { generateSigningKeyPair, isJobForgeError } from '@jobforge/sdk';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  buildRegistry,
   INDEX_SCHEMA,
   integrityOf,
   type RegistryIndex,
   verifyIndexSignature,
   yankVersion,
 } from '../src/index.js';
+import { buildRegistry } from './helpers/build-registry.js';
 import { greetingSource, REPO_ROOT, tempDir, writeConnector } from './helpers/connector-tree.js';
 
 const pair = generateSigningKeyPair();

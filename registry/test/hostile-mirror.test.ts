@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { generateSigningKeyPair, isJobForgeError } from '@jobforge/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  buildRegistry,
   createRegistryClient,
   type RegistryClientOptions,
   type RegistryIndex,
   resolveVersion,
   signIndex,
 } from '../src/index.js';
+import { buildRegistry } from './helpers/build-registry.js';
 import { tempDir, writeConnector } from './helpers/connector-tree.js';
 import { faultServer } from './helpers/fault-server.js';
 

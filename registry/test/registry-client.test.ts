@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { generateSigningKeyPair, isJobForgeError } from '@jobforge/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  buildRegistry,
   createRegistryClient,
   type RegistryClientOptions,
   type RegistryIndex,
@@ -11,6 +10,7 @@ import {
   verifyRegistry,
   yankVersion,
 } from '../src/index.js';
+import { buildRegistry } from './helpers/build-registry.js';
 import { tempDir, writeConnector } from './helpers/connector-tree.js';
 import { faultServer } from './helpers/fault-server.js';
 

@@ -12,7 +12,11 @@ export function buildChildRunner(cacheDir: string): Promise<{ path: string; inte
   let pending = cache.get(cacheDir);
   if (!pending) {
     pending = (async () => {
-      const entry = fileURLToPath(new URL('./child/child-main.ts', import.meta.url));
+      // Beside this module: child-main.ts in the workspace's sources, child-main.js once compiled.
+      const compiled = import.meta.url.endsWith('.js');
+      const entry = fileURLToPath(
+        new URL(`./child/child-main.${compiled ? 'js' : 'ts'}`, import.meta.url),
+      );
       const result = await build({
         entryPoints: [entry],
         bundle: true,

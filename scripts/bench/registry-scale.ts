@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateSigningKeyPair } from '@jobforge/sdk';
 import {
-  buildRegistry,
   createRegistryClient,
   memorySerialStore,
   type RegistryIndex,
   signIndex,
 } from '../../registry/src/index.js';
+import { buildRegistry } from '../../registry/test/helpers/build-registry.js';
 import { tempDir, writeConnector } from '../../registry/test/helpers/connector-tree.js';
 
 const SIZES = [1_000, 10_000];

@@ -6,17 +6,14 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateSigningKeyPair } from '@jobforge/sdk';
-import {
-  buildRegistry,
-  createRegistryClient,
-  serveRegistry,
-  validateConnectors,
-} from '../../registry/src/index.js';
+import { createRegistryClient, serveRegistry } from '../../registry/src/index.js';
+import { buildRegistry } from '../../registry/test/helpers/build-registry.js';
 import {
   greetingSource,
   tempDir,
   writeConnector,
 } from '../../registry/test/helpers/connector-tree.js';
+import { validateConnectors } from '../../toolkit/src/index.js';
 import { measureScale } from './registry-scale.js';
 
 const COUNT = 1000;

@@ -10,13 +10,13 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { METADATA_SCHEMA, validateConnectors } from '../../registry/src/index.js';
+import { METADATA_SCHEMA, validateConnectors } from '../../toolkit/src/index.js';
 
 const COUNT = Number(process.env.BENCH_CONNECTORS ?? 1000);
 const RUNS = 5;
 const root = join(import.meta.dirname, '../..');
-const fromRegistry = createRequire(join(root, 'registry/package.json'));
-// The baseline uses the registry package's own copies of fast-glob and ajv.
+const fromRegistry = createRequire(join(root, 'toolkit/package.json'));
+// The baseline uses the toolkit package's own copies of fast-glob and ajv.
 const fg = fromRegistry('fast-glob') as {
   (pattern: string, options: object): Promise<string[]>;
   sync(pattern: string, options: object): string[];

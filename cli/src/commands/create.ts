@@ -41,7 +41,7 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
       })
       .example('$0 create acme-crm --auth api_key --job-type sync --yes', 'no questions asked'),
   handler: async (args) => {
-    const { scaffoldConnector, checkScaffoldAnswers } = await import('@jobforge/registry');
+    const { scaffoldConnector, checkScaffoldAnswers } = await import('@jobforge/toolkit');
     const { askMissing } = await import('../create/ask-missing.js');
     const given = {
       id: args.id,
@@ -61,8 +61,12 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
     }
     const { relative } = await import('node:path');
     const shown = relative(process.cwd(), result.dir) || '.';
+    // Inside the JobForge workspace its set-up script installs; in a connectors repository, npm.
+    const install = result.workspace
+      ? `node ${relative(process.cwd(), result.workspace) || '.'}/scripts/setup.mjs   # install its dependencies`
+      : 'npm install                      # install its dependencies';
     process.stdout.write(
-      `✓ created ${shown}/\n${result.files.map((f) => `  ${f}`).join('\n')}\n\nNext:\n  node scripts/setup.mjs          # install its dependencies (inside this workspace)\n  npx jobforge validate ${shown}\n  npx jobforge test ${shown}\n`,
+      `✓ created ${shown}/\n${result.files.map((f) => `  ${f}`).join('\n')}\n\nNext:\n  ${install}\n  npx jobforge validate ${shown}\n  npx jobforge test ${shown}\n`,
     );
   },
 };

@@ -31,7 +31,7 @@ export const docsCommand: CommandModule<GlobalArgs, DocsArgs> = {
       .example('$0 docs', 'regenerate docs/connectors/')
       .example('$0 docs --check', 'fail when the committed pages drifted'),
   handler: async (args) => {
-    const { docsDrift, renderDocs, writeDocs } = await import('@jobforge/registry');
+    const { docsDrift, renderDocs, writeDocs } = await import('@jobforge/toolkit');
     const files = await renderDocs({
       connectorsDir: args.connectors,
       ...(args.registry ? { registry: args.registry } : {}),

@@ -64,9 +64,11 @@ export const registryBuildCommand: CommandModule<GlobalArgs, BuildArgs> = {
         hint: 'the default, 30, suits a registry re-signed from a weekly schedule',
       });
     }
+    const { validateConnectors } = await import('@jobforge/toolkit');
     const { readPrivateKey } = await import('../signing-key.js');
     const key = args.key ? await readPrivateKey(args.key) : undefined;
     const result = await buildRegistry({
+      validate: validateConnectors,
       connectorsDir: args.connectors,
       outDir: args.out,
       dryRun: args['dry-run'],

@@ -37,7 +37,8 @@ export const validateCommand: CommandModule<GlobalArgs, ValidateArgs> = {
       .example('$0 validate', 'every connector under connectors/')
       .example('$0 validate connectors/echo --format github', 'annotations for a workflow'),
   handler: async (args) => {
-    const { validateConnectors } = await import('@jobforge/registry');
+    // The validate subpath: the toolkit's index also loads golden and contract testing.
+    const { validateConnectors } = await import('@jobforge/toolkit/validate');
     const { printValidation } = await import('../diagnostics/print-validation.js');
     const result = await validateConnectors(args.paths, {
       ...(args.against !== undefined ? { against: args.against } : {}),

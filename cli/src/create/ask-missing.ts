@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { AUTH_CHOICES, type AuthChoice, type ScaffoldAnswers } from '@jobforge/registry';
+import { AUTH_CHOICES, type AuthChoice, type ScaffoldAnswers } from '@jobforge/toolkit';
 
 /** Asks, on a terminal, for each answer the flags did not give; Enter takes the default. */
 export async function askMissing(given: ScaffoldAnswers): Promise<ScaffoldAnswers> {

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '@jobforge/registry';
+import type { Diagnostic } from '@jobforge/toolkit';
 
 /** GitHub Actions workflow commands: one `::error`/`::warning` annotation per diagnostic. */
 export function formatGithub(diagnostics: readonly Diagnostic[]): string {

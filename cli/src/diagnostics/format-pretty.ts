@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Diagnostic, ValidationResult } from '@jobforge/registry';
+import type { Diagnostic, ValidationResult } from '@jobforge/toolkit';
 
 export interface PrettyOptions {
   color: boolean;

@@ -1,4 +1,4 @@
-import type { ValidationResult } from '@jobforge/registry';
+import type { ValidationResult } from '@jobforge/toolkit';
 import { EXIT } from '../exit-codes.js';
 import { formatGithub } from './format-github.js';
 import { formatPretty } from './format-pretty.js';

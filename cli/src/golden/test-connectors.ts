@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   type ContractManifest,
   checkOutcomeAgainstManifest,
@@ -10,11 +9,12 @@ import {
   type GoldenCases,
   type HttpMode,
   httpSessions,
+  importEntry,
   runContractChecks,
   runGoldenCases,
   startGoldenServer,
   validateConnectors,
-} from '@jobforge/registry';
+} from '@jobforge/toolkit';
 import { loadConnectorDir } from '../load-connector-dir.js';
 
 export interface ConnectorTestReport {
@@ -83,7 +83,10 @@ export async function testConnectors(
       report.cases.push(
         ...(await runContractChecks({
           fn: loaded.fn,
-          exports: await import(pathToFileURL(resolve(loaded.dir, loaded.metadata.entry)).href),
+          exports: (await importEntry(
+            resolve(loaded.dir, loaded.metadata.entry),
+            loaded.dir,
+          )) as Record<string, unknown>,
           metadata: manifest,
           dir: connector.dir,
           cases: golden.cases,

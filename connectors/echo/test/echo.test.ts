@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { runGoldenFile } from '@jobforge/registry';
 import { runConnector } from '@jobforge/sdk';
+import { runGoldenFile } from '@jobforge/toolkit';
 import { describe, expect, it } from 'vitest';
 import echo from '../src/index.js';
 

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { runGoldenFile } from '@jobforge/registry';
 import { runConnector } from '@jobforge/sdk';
+import { runGoldenFile } from '@jobforge/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import report from '../src/index.js';
 import { renderCsv } from '../src/render-csv.js';

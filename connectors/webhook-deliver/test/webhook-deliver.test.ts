@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { runGoldenFile } from '@jobforge/registry';
 import { generateWebhookSecret, runConnector, verifyWebhook } from '@jobforge/sdk';
+import { runGoldenFile } from '@jobforge/toolkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import deliver, { SECRET } from '../src/index.js';
 import { parseRetryAfter } from '../src/retry-after.js';
