@@ -24,6 +24,19 @@ export {
   toPublicKey,
 } from './keys.js';
 export { type PayloadSchema, parsePayload } from './parse-payload.js';
+export {
+  grantCovers,
+  type IssuePolicyTokenOptions,
+  issuePolicyToken,
+  MAX_POLICY_TTL_SECONDS,
+  POLICY_LEEWAY_SECONDS,
+  type PolicyClaims,
+  type PolicyGrant,
+  type PolicyTokenCode,
+  type PolicyTokenResult,
+  type ValidatePolicyTokenOptions,
+  validatePolicyToken,
+} from './policy-token.js';
 export { REDACTED, redactJson, redactSecrets, safeErrorMessage } from './redact.js';
 export { type RunConnectorOptions, runConnector } from './run-connector.js';
 export { DEFAULT_CONFIG, type RunConnectorParams } from './run-params.js';
