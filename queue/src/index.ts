@@ -1,5 +1,14 @@
 export { type CompletionBatcherOptions, createCompletionBatcher } from './completion-batcher.js';
 export type { QueueDriver } from './driver.js';
+export {
+  FEATURES,
+  type FeatureEnv,
+  type FeatureName,
+  type FeatureState,
+  isFeatureEnabled,
+  listFeatures,
+  requireFeature,
+} from './feature-flags.js';
 export { JobFailure } from './job-failure.js';
 export {
   createJsonLogger,
