@@ -2,7 +2,7 @@
 -- the audit chain, governed enqueue). Same rules as migration 2: SECURITY DEFINER, a fixed
 -- search_path, the tenant checked by jobforge_resolve_tenant; writes that carry a verified policy
 -- grant or an audit entry are for trusted roles only (the host verified the token, not the caller).
--- New SQLSTATEs: JF005 template conflict, JF006 invalid project.
+-- New SQLSTATEs: JF151 template conflict, JF152 invalid project (numbered by issue, so branches do not collide).
 
 insert into jobforge_migrations (id, name) values (11, '0011_governance_functions');
 
@@ -34,7 +34,7 @@ begin
   end if;
   if v_setting !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
     raise exception 'app.project_id must be a UUID, got "%"', left(v_setting, 80)
-      using errcode = 'JF006';
+      using errcode = 'JF152';
   end if;
   if p_project is not null and p_project <> v_setting::uuid then
     raise exception 'this session is bound to project % and may not act for another project', v_setting
@@ -209,7 +209,7 @@ end
 $$;
 
 -- Templates: add a version (same content again is a no-op; other content under an existing
--- version is JF005), or disable every version of a type. Both are audited under the nil tenant.
+-- version is JF151), or disable every version of a type. Both are audited under the nil tenant.
 create function jobforge_template_put(p_template jsonb, p_actor text, p_audit boolean default false)
 returns jsonb
 language plpgsql volatile security definer
@@ -232,7 +232,7 @@ begin
       return jsonb_build_object('type', v_type, 'version', v_version, 'created', false);
     end if;
     raise exception 'template % version % exists with other content', v_type, v_version
-      using errcode = 'JF005', hint = 'give the changed template a new version';
+      using errcode = 'JF151', hint = 'give the changed template a new version';
   end if;
   insert into jobforge_job_templates (type, version, payload_schema, defaults, effect, scopes,
     description, created_by)
@@ -307,7 +307,8 @@ $$;
 -- also carry `policy` {token_id, grant, expires_at} (the verified grant). Sets the project, stores
 -- each grant, and appends p_audit's entries (a `target` of null becomes the job's id, the n-th
 -- entry's `job_index` picks the job) in the same transaction. Trusted roles only when a job carries
--- a grant or audit entries are given. Returns the ids in input order.
+-- a grant or audit entries are given. Returns {ids (input order), created (one job only)}, or
+-- {revoked: token id} when a job's grant was revoked (nothing enqueued).
 create function jobforge_enqueue_governed(
   p_jobs jsonb, p_tenant uuid default null, p_project uuid default null,
   p_audit jsonb default null)
@@ -319,6 +320,8 @@ declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, true);
   v_project uuid := jobforge_resolve_project(p_project);
   v_ids jsonb;
+  v_one jsonb;
+  v_created boolean;
   v_revoked text;
 begin
   if p_audit is not null or jsonb_path_exists(p_jobs, '$[*].policy') then
@@ -334,7 +337,15 @@ begin
   if v_project is not null then
     perform set_config('app.project_id', v_project::text, true);
   end if;
-  v_ids := jobforge_enqueue_jobs(p_jobs, v_tenant);
+  if jsonb_array_length(p_jobs) = 1 then
+    -- One job: the single enqueue says whether it was created or found by its idempotency key.
+    v_one := jobforge_enqueue_job(p_jobs->0->>'type', p_jobs->0->'payload',
+      (p_jobs->0) - 'type' - 'payload' - 'policy', v_tenant);
+    v_ids := jsonb_build_array(v_one->>'id');
+    v_created := (v_one->>'created')::boolean;
+  else
+    v_ids := jobforge_enqueue_jobs(p_jobs, v_tenant);
+  end if;
   insert into jobforge_job_policies (job_id, tenant_id, token_id, policy_grant, expires_at)
     select (v_ids->>(n::integer - 1))::bigint, v_tenant, j->'policy'->>'token_id',
       j->'policy'->'grant', (j->'policy'->>'expires_at')::timestamptz
@@ -349,7 +360,7 @@ begin
         order by n)
       from jsonb_array_elements(p_audit) with ordinality as x(a, n)));
   end if;
-  return jsonb_build_object('ids', v_ids);
+  return jsonb_build_object('ids', v_ids, 'created', v_created);
 end
 $$;
 
