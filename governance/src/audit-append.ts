@@ -30,7 +30,7 @@ export async function appendAudit(
   if (entries.length === 0) return 0;
   try {
     const rows = await driver.query<{ r: string }>(
-      'select jobforge_audit_append($1::jsonb, $2) as r',
+      'select jobforge.jobforge_audit_append($1::jsonb, $2) as r',
       [JSON.stringify(entries), tenantId],
     );
     return Number(rows[0]!.r);

@@ -36,7 +36,7 @@ export async function signCheckpoint(
   try {
     const [{ r: head }] = (await driver.query<{
       r: { tenant_id: string; seq: number; hash: string };
-    }>('select jobforge_audit_head($1) as r', [tenantId])) as [
+    }>('select jobforge.jobforge_audit_head($1) as r', [tenantId])) as [
       { r: { tenant_id: string; seq: number; hash: string } },
     ];
     if (Number(head.seq) === 0) return null;
@@ -48,7 +48,7 @@ export async function signCheckpoint(
       signed_at: new Date().toISOString(),
     };
     const envelope = signPayload(CHECKPOINT_PAYLOAD_TYPE, canonicalize(statement), privateKey);
-    await driver.query('select jobforge_audit_checkpoint_add($1, $2, $3, $4, $5::jsonb)', [
+    await driver.query('select jobforge.jobforge_audit_checkpoint_add($1, $2, $3, $4, $5::jsonb)', [
       statement.tenant_id,
       statement.seq,
       statement.head_hash,
@@ -67,7 +67,7 @@ export async function signAllCheckpoints(
   privateKey: KeyInput,
 ): Promise<number> {
   const [{ r: tenants }] = (await driver.query<{ r: string[] }>(
-    'select jobforge_audit_tenants() as r',
+    'select jobforge.jobforge_audit_tenants() as r',
   )) as [{ r: string[] }];
   let signed = 0;
   for (const tenant of tenants.length > 0 ? tenants : [SYSTEM_TENANT])

@@ -41,7 +41,7 @@ export async function listAudit(
   if (filter.limit) f.limit = filter.limit;
   try {
     const rows = await driver.query<{ r: AuditRow[] }>(
-      'select jobforge_audit_list($1::jsonb, $2) as r',
+      'select jobforge.jobforge_audit_list($1::jsonb, $2) as r',
       [JSON.stringify(f), filter.tenantId ?? null],
     );
     return rows[0]!.r;

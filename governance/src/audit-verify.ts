@@ -44,7 +44,8 @@ export async function verifyAudit(
   try {
     const tenants = options.tenantId
       ? [options.tenantId]
-      : ((await driver.query<{ r: string[] }>('select jobforge_audit_tenants() as r'))[0]!.r ?? []);
+      : ((await driver.query<{ r: string[] }>('select jobforge.jobforge_audit_tenants() as r'))[0]!
+          .r ?? []);
     const report: AuditVerifyReport = { ok: true, tenants: [], problems: [] };
     for (const tenant of tenants) {
       const problems: AuditProblem[] = [];
@@ -58,7 +59,7 @@ export async function verifyAudit(
       for (;;) {
         const page = (
           await driver.query<{ r: [number | string, string, string, string][] }>(
-            'select jobforge_audit_chain($1, $2, $3) as r',
+            'select jobforge.jobforge_audit_chain($1, $2, $3) as r',
             [tenant, expectSeq - 1, PAGE],
           )
         )[0]!.r;
@@ -96,7 +97,7 @@ export async function verifyAudit(
       const checkpoints = (
         await driver.query<{
           r: { seq: number; head_hash: string; key_id: string; envelope: unknown }[];
-        }>('select jobforge_audit_checkpoints_list($1) as r', [tenant])
+        }>('select jobforge.jobforge_audit_checkpoints_list($1) as r', [tenant])
       )[0]!.r;
       for (const cp of checkpoints) {
         const seq = Number(cp.seq);

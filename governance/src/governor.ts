@@ -234,7 +234,7 @@ export function createGovernor(options: GovernorOptions) {
     let out: { ids?: string[]; created?: boolean | null; revoked?: string };
     try {
       const rows = await client.driver.query<{ r: typeof out }>(
-        'select jobforge_enqueue_governed($1::jsonb, $2, $3, $4::jsonb) as r',
+        'select jobforge.jobforge_enqueue_governed($1::jsonb, $2, $3, $4::jsonb) as r',
         [
           JSON.stringify(body),
           tenantId ?? null,
@@ -321,7 +321,7 @@ async function appendDenial(
   tenantId: string,
   entry: AuditEntry,
 ): Promise<void> {
-  await client.driver.query('select jobforge_audit_append($1::jsonb, $2) as r', [
+  await client.driver.query('select jobforge.jobforge_audit_append($1::jsonb, $2) as r', [
     JSON.stringify([entry]),
     tenantId,
   ]);

@@ -57,7 +57,7 @@ export function withPolicyCheck(
       if (!isFeatureEnabled('policy', env)) return handler(job, ctx);
       const [stored] = (
         await options.driver.query<{ r: (StoredGrant & { revoked: boolean })[] }>(
-          'select jobforge_job_policy_check($1::bigint[]) as r',
+          'select jobforge.jobforge_job_policy_check($1::bigint[]) as r',
           [[job.id]],
         )
       )[0]!.r;

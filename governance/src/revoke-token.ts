@@ -15,7 +15,7 @@ export async function revokeToken(
 ): Promise<boolean> {
   try {
     const rows = await driver.query<{ r: boolean }>(
-      'select jobforge_policy_revoke($1, $2, $3, $4, $5) as r',
+      'select jobforge.jobforge_policy_revoke($1, $2, $3, $4, $5) as r',
       [tokenId, tenantId, options.actor, options.reason ?? null, options.audit],
     );
     return rows[0]!.r;

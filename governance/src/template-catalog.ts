@@ -36,7 +36,7 @@ export function createTemplateCatalog(
     const rows = await driver.query<StoredTemplate>(
       `select distinct on (type) type, version, payload_schema, defaults, effect, scopes,
          description, enabled
-       from jobforge_job_templates where enabled order by type, version desc`,
+       from jobforge.jobforge_job_templates where enabled order by type, version desc`,
     );
     return new Map(rows.map((row) => [row.type, row]));
   }

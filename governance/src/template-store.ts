@@ -14,7 +14,7 @@ export async function addTemplates(
     const rows = await run(
       driver,
       'jobforge_template_put',
-      'select jobforge_template_put($1::jsonb, $2, $3) as r',
+      'select jobforge.jobforge_template_put($1::jsonb, $2, $3) as r',
       [JSON.stringify(template), options.actor, options.audit],
     );
     out.push(rows as { type: string; version: number; created: boolean });
@@ -26,7 +26,7 @@ export async function addTemplates(
 export async function listTemplates(driver: QueueDriver, type?: string): Promise<StoredTemplate[]> {
   return driver.query<StoredTemplate>(
     `select type, version, payload_schema, defaults, effect, scopes, description, enabled
-     from jobforge_job_templates where ($1::text is null or type = $1)
+     from jobforge.jobforge_job_templates where ($1::text is null or type = $1)
      order by type, version desc`,
     [type ?? null],
   );
@@ -41,7 +41,7 @@ export async function disableTemplate(
   return run(
     driver,
     'jobforge_template_disable',
-    'select jobforge_template_disable($1, $2, $3) as r',
+    'select jobforge.jobforge_template_disable($1, $2, $3) as r',
     [type, options.actor, options.audit],
   ) as Promise<number>;
 }

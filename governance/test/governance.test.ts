@@ -235,32 +235,36 @@ describe.each(DRIVERS)('governance on $name', ({ open }) => {
     });
     const where = `tenant_id = '${tenantId}'`;
     await expect(
-      driver.query(`update jobforge_audit_log set actor = 'x' where ${where}`),
+      driver.query(`update jobforge.jobforge_audit_log set actor = 'x' where ${where}`),
     ).rejects.toThrow(/append-only/);
-    await expect(driver.query(`delete from jobforge_audit_log where ${where}`)).rejects.toThrow(
+    await expect(
+      driver.query(`delete from jobforge.jobforge_audit_log where ${where}`),
+    ).rejects.toThrow(/append-only/);
+    await expect(driver.query('truncate jobforge.jobforge_audit_log')).rejects.toThrow(
       /append-only/,
     );
-    await expect(driver.query('truncate jobforge_audit_log')).rejects.toThrow(/append-only/);
     // A superuser can switch the trigger off; verify names what changed.
     const tamper = async (sql: string) => {
       await driver.query(
-        'alter table jobforge_audit_log disable trigger jobforge_audit_log_append_only',
+        'alter table jobforge.jobforge_audit_log disable trigger jobforge_audit_log_append_only',
       );
       try {
         await driver.query(sql);
       } finally {
         await driver.query(
-          'alter table jobforge_audit_log enable trigger jobforge_audit_log_append_only',
+          'alter table jobforge.jobforge_audit_log enable trigger jobforge_audit_log_append_only',
         );
       }
     };
-    await tamper(`update jobforge_audit_log set actor = 'someone-else' where ${where} and seq = 3`);
+    await tamper(
+      `update jobforge.jobforge_audit_log set actor = 'someone-else' where ${where} and seq = 3`,
+    );
     let report = await verifyAudit(driver, keys);
     expect(report.ok).toBe(false);
     expect(report.problems).toEqual([
       expect.objectContaining({ code: 'AUDIT_ROW_ALTERED', seq: 3 }),
     ]);
-    await tamper(`delete from jobforge_audit_log where ${where} and seq in (7, 10)`);
+    await tamper(`delete from jobforge.jobforge_audit_log where ${where} and seq in (7, 10)`);
     report = await verifyAudit(driver, keys);
     expect(report.problems.map((p) => [p.code, p.seq])).toEqual([
       ['AUDIT_ROW_ALTERED', 3],

@@ -49,7 +49,7 @@ describe('project scope and tenant isolation of the audit log (application role)
 
   it('stamps jobs with their project and copies it to attempts and results', async () => {
     const rows = await db.admin(
-      'select type, project_id from jobforge_jobs where tenant_id = $1 order by id',
+      'select type, project_id from jobforge.jobforge_jobs where tenant_id = $1 order by id',
       [tenantA],
     );
     expect(rows.rows).toEqual([
@@ -60,8 +60,8 @@ describe('project scope and tenant isolation of the audit log (application role)
     const [job] = await worker.claim({ workerId: 'w', limit: 1, types: ['p.job'] });
     await worker.complete([{ id: job!.id, lease: job!.lease, outcome: { ok: true } }]);
     const copied = await db.admin(
-      `select (select project_id from jobforge_job_attempts where job_id = $1) a,
-              (select project_id from jobforge_job_results where job_id = $1) r`,
+      `select (select project_id from jobforge.jobforge_job_attempts where job_id = $1) a,
+              (select project_id from jobforge.jobforge_job_results where job_id = $1) r`,
       [job!.id],
     );
     expect(copied.rows[0]).toEqual({ a: projectP, r: projectP });
@@ -69,20 +69,20 @@ describe('project scope and tenant isolation of the audit log (application role)
 
   it('a session scoped to project P of tenant A sees nothing of project Q or of tenant B', async () => {
     const inP = await session({ 'app.tenant_id': tenantA, 'app.project_id': projectP });
-    const jobs = await inP.query('select type from jobforge_jobs');
+    const jobs = await inP.query('select type from jobforge.jobforge_jobs');
     expect(jobs.rows).toEqual([{ type: 'p.job' }]);
-    const audit = await inP.query('select target, project_id from jobforge_audit_log');
+    const audit = await inP.query('select target, project_id from jobforge.jobforge_audit_log');
     expect(audit.rows.every((r: { project_id: string }) => r.project_id === projectP)).toBe(true);
     expect(audit.rows.length).toBeGreaterThan(0);
-    const results = await inP.query('select project_id from jobforge_job_results');
+    const results = await inP.query('select project_id from jobforge.jobforge_job_results');
     expect(results.rows.every((r: { project_id: string }) => r.project_id === projectP)).toBe(true);
     // Through the function too, and a project argument cannot widen the session's scope.
-    const listed = await inP.query(`select jobforge_audit_list('{}') as r`);
+    const listed = await inP.query(`select jobforge.jobforge_audit_list('{}') as r`);
     expect(listed.rows[0].r.every((r: { project_id: string }) => r.project_id === projectP)).toBe(
       true,
     );
     await expect(
-      inP.query(`select jobforge_audit_list($1::jsonb) as r`, [
+      inP.query(`select jobforge.jobforge_audit_list($1::jsonb) as r`, [
         JSON.stringify({ project_id: projectQ }),
       ]),
     ).rejects.toThrow(/bound to project/);
@@ -90,17 +90,19 @@ describe('project scope and tenant isolation of the audit log (application role)
 
   it('a tenant reads none of another tenant’s audit rows, and may not append to any chain', async () => {
     const asA = await session({ 'app.tenant_id': tenantA });
-    const rows = await asA.query('select distinct tenant_id from jobforge_audit_log');
+    const rows = await asA.query('select distinct tenant_id from jobforge.jobforge_audit_log');
     expect(rows.rows).toEqual([{ tenant_id: tenantA }]);
-    await expect(asA.query(`select jobforge_audit_list('{}', $1) as r`, [tenantB])).rejects.toThrow(
-      /may not act for another tenant/,
-    );
     await expect(
-      asA.query(`select jobforge_audit_append('[{"actor":"x","action":"y"}]', $1)`, [tenantA]),
+      asA.query(`select jobforge.jobforge_audit_list('{}', $1) as r`, [tenantB]),
+    ).rejects.toThrow(/may not act for another tenant/);
+    await expect(
+      asA.query(`select jobforge.jobforge_audit_append('[{"actor":"x","action":"y"}]', $1)`, [
+        tenantA,
+      ]),
     ).rejects.toThrow(/may not append audit entries/);
-    await expect(asA.query('update jobforge_audit_log set actor = $1', ['x'])).rejects.toThrow(
-      /permission denied/,
-    );
+    await expect(
+      asA.query('update jobforge.jobforge_audit_log set actor = $1', ['x']),
+    ).rejects.toThrow(/permission denied/);
     // The trusted host sees B's rows where A saw none.
     expect((await listAudit(db.driver(), { tenantId: tenantB })).length).toBeGreaterThan(0);
   });

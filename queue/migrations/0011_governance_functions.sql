@@ -4,13 +4,16 @@
 -- grant or an audit entry are for trusted roles only (the host verified the token, not the caller).
 -- New SQLSTATEs: JF151 template conflict, JF152 invalid project (numbered by issue, so branches do not collide).
 
-insert into jobforge_migrations (id, name) values (11, '0011_governance_functions');
+-- Unqualified names in function bodies and types resolve here (as `jobforge db migrate` runs it).
+set local search_path = jobforge, pg_catalog;
 
-create function jobforge_system_tenant() returns uuid
+insert into jobforge.jobforge_migrations (id, name) values (11, '0011_governance_functions');
+
+create function jobforge.jobforge_system_tenant() returns uuid
 language sql immutable parallel safe
 as $$ select '00000000-0000-0000-0000-000000000000'::uuid $$;
 
-create function jobforge_require_trusted(p_what text) returns void
+create function jobforge.jobforge_require_trusted(p_what text) returns void
 language plpgsql stable
 as $$
 begin
@@ -23,7 +26,7 @@ end
 $$;
 
 -- The project a call acts in: the session's app.project_id, which an argument may not contradict.
-create function jobforge_resolve_project(p_project uuid) returns uuid
+create function jobforge.jobforge_resolve_project(p_project uuid) returns uuid
 language plpgsql stable
 as $$
 declare
@@ -46,7 +49,7 @@ $$;
 
 -- The text a row's hash covers. Everything but the hashes, in jsonb's deterministic text form, the
 -- time in UTC with microseconds. `audit verify` reads this text and hashes it itself.
-create function jobforge_audit_canon(r jobforge_audit_log) returns text
+create function jobforge.jobforge_audit_canon(r jobforge_audit_log) returns text
 language sql stable
 as $$
   select jsonb_build_object(
@@ -58,7 +61,7 @@ $$;
 
 -- Appends entries to one tenant's chain. p_entries: [{actor, action, target?, decision?,
 -- correlation_id?, project_id?, details?}]. Internal: callers are the functions below.
-create function jobforge_audit_append_rows(p_tenant uuid, p_entries jsonb) returns bigint
+create function jobforge.jobforge_audit_append_rows(p_tenant uuid, p_entries jsonb) returns bigint
 language plpgsql volatile
 as $$
 declare
@@ -90,10 +93,10 @@ end
 $$;
 
 -- Appends audit entries (trusted roles only). Returns the seq of the last row written.
-create function jobforge_audit_append(p_entries jsonb, p_tenant uuid default null)
+create function jobforge.jobforge_audit_append(p_entries jsonb, p_tenant uuid default null)
 returns bigint
 language plpgsql volatile security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 begin
   perform jobforge_require_trusted('append audit entries');
@@ -104,10 +107,10 @@ $$;
 
 -- Newest first. p_filter: {actor?, action?, since?, until?, before_seq?, limit?}. A tenant's
 -- session reads only its rows (and its project's, when app.project_id is set).
-create function jobforge_audit_list(p_filter jsonb default '{}'::jsonb, p_tenant uuid default null)
+create function jobforge.jobforge_audit_list(p_filter jsonb default '{}'::jsonb, p_tenant uuid default null)
 returns jsonb
 language plpgsql stable security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, false);
@@ -136,9 +139,9 @@ end
 $$;
 
 -- The tenants that have a chain, for `audit verify` (trusted roles only).
-create function jobforge_audit_tenants() returns jsonb
+create function jobforge.jobforge_audit_tenants() returns jsonb
 language plpgsql stable security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 begin
   perform jobforge_require_trusted('verify every tenant''s audit chain');
@@ -150,10 +153,10 @@ end
 $$;
 
 -- One page of a tenant's chain in order, each row with its canonical text, for `audit verify`.
-create function jobforge_audit_chain(p_tenant uuid, p_after_seq bigint, p_limit integer)
+create function jobforge.jobforge_audit_chain(p_tenant uuid, p_after_seq bigint, p_limit integer)
 returns jsonb
 language plpgsql stable security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, true);
@@ -168,9 +171,9 @@ end
 $$;
 
 -- The head a checkpoint signs: the chain's last row as the appender sees it.
-create function jobforge_audit_head(p_tenant uuid default null) returns jsonb
+create function jobforge.jobforge_audit_head(p_tenant uuid default null) returns jsonb
 language plpgsql stable security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_tenant uuid := coalesce(jobforge_resolve_tenant(p_tenant, false), jobforge_system_tenant());
@@ -181,11 +184,11 @@ begin
 end
 $$;
 
-create function jobforge_audit_checkpoint_add(
+create function jobforge.jobforge_audit_checkpoint_add(
   p_tenant uuid, p_seq bigint, p_head_hash text, p_key_id text, p_envelope jsonb)
 returns void
 language plpgsql volatile security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 begin
   perform jobforge_require_trusted('sign audit checkpoints');
@@ -195,9 +198,9 @@ begin
 end
 $$;
 
-create function jobforge_audit_checkpoints_list(p_tenant uuid) returns jsonb
+create function jobforge.jobforge_audit_checkpoints_list(p_tenant uuid) returns jsonb
 language plpgsql stable security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, true);
@@ -210,10 +213,10 @@ $$;
 
 -- Templates: add a version (same content again is a no-op; other content under an existing
 -- version is JF151), or disable every version of a type. Both are audited under the nil tenant.
-create function jobforge_template_put(p_template jsonb, p_actor text, p_audit boolean default false)
+create function jobforge.jobforge_template_put(p_template jsonb, p_actor text, p_audit boolean default false)
 returns jsonb
 language plpgsql volatile security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_type text := p_template->>'type';
@@ -249,10 +252,10 @@ begin
 end
 $$;
 
-create function jobforge_template_disable(p_type text, p_actor text, p_audit boolean default false)
+create function jobforge.jobforge_template_disable(p_type text, p_actor text, p_audit boolean default false)
 returns integer
 language plpgsql volatile security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_count integer;
@@ -270,12 +273,12 @@ end
 $$;
 
 -- Revokes a token by id for its tenant; jobs holding its grant fail at claim with POLICY_DENIED.
-create function jobforge_policy_revoke(
+create function jobforge.jobforge_policy_revoke(
   p_token_id text, p_tenant uuid, p_actor text, p_reason text default null,
   p_audit boolean default false)
 returns boolean
 language plpgsql volatile security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, true);
@@ -295,9 +298,9 @@ begin
 end
 $$;
 
-create function jobforge_policy_revoked(p_token_ids text[]) returns jsonb
+create function jobforge.jobforge_policy_revoked(p_token_ids text[]) returns jsonb
 language sql stable security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
   select coalesce(jsonb_agg(token_id), '[]'::jsonb) from jobforge_policy_revocations
     where token_id = any(p_token_ids)
@@ -309,12 +312,12 @@ $$;
 -- entry's `job_index` picks the job) in the same transaction. Trusted roles only when a job carries
 -- a grant or audit entries are given. Returns {ids (input order), created (one job only)}, or
 -- {revoked: token id} when a job's grant was revoked (nothing enqueued).
-create function jobforge_enqueue_governed(
+create function jobforge.jobforge_enqueue_governed(
   p_jobs jsonb, p_tenant uuid default null, p_project uuid default null,
   p_audit jsonb default null)
 returns jsonb
 language plpgsql volatile security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, true);
@@ -365,9 +368,9 @@ end
 $$;
 
 -- The stored grants of claimed jobs with their revocation, for the worker's check at claim.
-create function jobforge_job_policy_check(p_job_ids bigint[]) returns jsonb
+create function jobforge.jobforge_job_policy_check(p_job_ids bigint[]) returns jsonb
 language plpgsql stable security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 begin
   perform jobforge_require_trusted('read stored policy grants');
@@ -379,19 +382,24 @@ begin
 end
 $$;
 
-revoke all on function jobforge_audit_append(jsonb, uuid), jobforge_audit_list(jsonb, uuid),
-  jobforge_audit_tenants(), jobforge_audit_chain(uuid, bigint, integer),
-  jobforge_audit_head(uuid), jobforge_audit_checkpoint_add(uuid, bigint, text, text, jsonb),
-  jobforge_audit_checkpoints_list(uuid), jobforge_template_put(jsonb, text, boolean),
-  jobforge_template_disable(text, text, boolean),
-  jobforge_policy_revoke(text, uuid, text, text, boolean), jobforge_policy_revoked(text[]),
-  jobforge_enqueue_governed(jsonb, uuid, uuid, jsonb), jobforge_job_policy_check(bigint[])
+revoke all on function jobforge.jobforge_audit_append(jsonb, uuid), jobforge.jobforge_audit_list(jsonb, uuid),
+  jobforge.jobforge_audit_tenants(), jobforge.jobforge_audit_chain(uuid, bigint, integer),
+  jobforge.jobforge_audit_head(uuid), jobforge.jobforge_audit_checkpoint_add(uuid, bigint, text, text, jsonb),
+  jobforge.jobforge_audit_checkpoints_list(uuid), jobforge.jobforge_template_put(jsonb, text, boolean),
+  jobforge.jobforge_template_disable(text, text, boolean),
+  jobforge.jobforge_policy_revoke(text, uuid, text, text, boolean), jobforge.jobforge_policy_revoked(text[]),
+  jobforge.jobforge_enqueue_governed(jsonb, uuid, uuid, jsonb), jobforge.jobforge_job_policy_check(bigint[])
   from public;
-grant execute on function jobforge_audit_append(jsonb, uuid), jobforge_audit_list(jsonb, uuid),
-  jobforge_audit_tenants(), jobforge_audit_chain(uuid, bigint, integer),
-  jobforge_audit_head(uuid), jobforge_audit_checkpoint_add(uuid, bigint, text, text, jsonb),
-  jobforge_audit_checkpoints_list(uuid), jobforge_template_put(jsonb, text, boolean),
-  jobforge_template_disable(text, text, boolean),
-  jobforge_policy_revoke(text, uuid, text, text, boolean), jobforge_policy_revoked(text[]),
-  jobforge_enqueue_governed(jsonb, uuid, uuid, jsonb), jobforge_job_policy_check(bigint[])
+grant execute on function jobforge.jobforge_audit_append(jsonb, uuid), jobforge.jobforge_audit_list(jsonb, uuid),
+  jobforge.jobforge_audit_tenants(), jobforge.jobforge_audit_chain(uuid, bigint, integer),
+  jobforge.jobforge_audit_head(uuid), jobforge.jobforge_audit_checkpoint_add(uuid, bigint, text, text, jsonb),
+  jobforge.jobforge_audit_checkpoints_list(uuid), jobforge.jobforge_template_put(jsonb, text, boolean),
+  jobforge.jobforge_template_disable(text, text, boolean),
+  jobforge.jobforge_policy_revoke(text, uuid, text, text, boolean), jobforge.jobforge_policy_revoked(text[]),
+  jobforge.jobforge_enqueue_governed(jsonb, uuid, uuid, jsonb), jobforge.jobforge_job_policy_check(bigint[])
   to jobforge_app, jobforge_worker;
+
+-- The helpers run only inside the definer functions above; nobody calls them directly.
+revoke all on function jobforge.jobforge_system_tenant(), jobforge.jobforge_require_trusted(text),
+  jobforge.jobforge_resolve_project(uuid), jobforge.jobforge_audit_canon(jobforge.jobforge_audit_log),
+  jobforge.jobforge_audit_append_rows(uuid, jsonb) from public;
