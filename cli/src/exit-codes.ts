@@ -25,6 +25,11 @@ const CHECK_FAILED_CODES = new Set([
   'INDEX_UNTRUSTED',
   'ARTIFACT_INTEGRITY',
   'JOB_STATE_CONFLICT',
+  // Governance: a payload, template file, policy token or audit chain failed its check.
+  'PAYLOAD_INVALID',
+  'TEMPLATE_INVALID',
+  'POLICY_DENIED',
+  'AUDIT_VERIFY_FAILED',
 ]);
 
 export function exitCodeFor(error: unknown): number {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { JobForgeError } from '@jobforge/sdk';
 import yargs from 'yargs';
+import { auditCommand } from './commands/audit.js';
 import { createCommand } from './commands/create.js';
 import { dbCommand } from './commands/db.js';
 import { demoCommand } from './commands/demo.js';
@@ -10,8 +11,10 @@ import { enqueueCommand } from './commands/enqueue.js';
 import { hashCommand } from './commands/hash.js';
 import { jobsCommand } from './commands/jobs.js';
 import { keysCommand } from './commands/keys.js';
+import { policyCommand } from './commands/policy.js';
 import { registryCommand } from './commands/registry.js';
 import { runCommand } from './commands/run.js';
+import { templatesCommand } from './commands/templates.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 import { verifyCommand } from './commands/verify.js';
@@ -47,6 +50,9 @@ export async function main(argv: string[]): Promise<number> {
     .command(enqueueCommand as never)
     .command(workerCommand as never)
     .command(jobsCommand as never)
+    .command(templatesCommand as never)
+    .command(policyCommand as never)
+    .command(auditCommand as never)
     .demandCommand(1, 'name a command; `jobforge --help` lists them')
     .strict()
     .recommendCommands()

@@ -23,6 +23,7 @@ export {
   type StoredGrant,
 } from './governor.js';
 export { formatIssues, type Issue } from './issues.js';
+export { TEMPLATE_PACKS } from './packs.js';
 export {
   GOVERNED_RUN_PREDICATE_TYPE,
   type PolicyCheckOptions,

@@ -71,12 +71,16 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
           client,
           concurrency: args.concurrency,
           logger,
-          handlers: {
-            [CONNECTOR_JOB_TYPE]: createConnectorJobHandler({
-              runtime,
-              connectorsDir: args.connectors,
-            }),
-          },
+          // Policy on: each claimed job's grant is checked again and signed into its evidence.
+          handlers: (await import('@jobforge/governance')).withPolicyCheck(
+            {
+              [CONNECTOR_JOB_TYPE]: createConnectorJobHandler({
+                runtime,
+                connectorsDir: args.connectors,
+              }),
+            },
+            { driver: client.driver, signingKey: key },
+          ),
           ...(args.types ? { types: args.types } : {}),
           ...(args['lease-ms'] ? { leaseMs: args['lease-ms'] } : {}),
           ...(args['poll-ms'] ? { pollMs: args['poll-ms'] } : {}),
