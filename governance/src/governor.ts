@@ -7,10 +7,13 @@ import {
   toQueueError,
 } from '@jobforge/queue';
 import {
+  checkPolicyClaims,
   JobForgeError,
   type KeyInput,
   type PolicyClaims,
   type PolicyGrant,
+  type PolicyTokenResult,
+  toPublicKey,
   validatePolicyToken,
 } from '@jobforge/sdk';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
@@ -79,6 +82,27 @@ export function createGovernor(options: GovernorOptions) {
   const env = options.env ?? process.env;
   const catalog = options.templates ?? createTemplateCatalog(client.driver);
   const constraints = new Map<string, ValidateFunction>();
+  // Parsed once: a PEM key costs a parse and a hash per use otherwise.
+  const keys = (options.policyKeys ?? []).map((k) => toPublicKey(k));
+  // Signatures verified once per token (a batch shares one; an agent reuses one for minutes); the
+  // window, tenant, project and action are checked again at every use.
+  const verified = new Map<string, Promise<PolicyTokenResult>>();
+
+  async function checkToken(
+    token: string,
+    expect: Parameters<typeof checkPolicyClaims>[1],
+  ): Promise<PolicyTokenResult> {
+    let result = verified.get(token);
+    if (!result) {
+      result = validatePolicyToken(token, { keys });
+      if (verified.size >= 1000) verified.clear();
+      verified.set(token, result);
+    }
+    const signed = await result;
+    // Only successes are kept: a token not valid *yet* must be looked at again later.
+    if (!signed.ok) verified.delete(token);
+    return signed.ok ? checkPolicyClaims(signed.claims, expect) : signed;
+  }
 
   async function govern(
     type: string,
@@ -147,8 +171,7 @@ export function createGovernor(options: GovernorOptions) {
         'POLICY_REQUIRED',
         `${type} is a write job: enqueue needs a policy token granting "${action}"`,
       );
-    const result = await validatePolicyToken(opts.token, {
-      keys: options.policyKeys ?? [],
+    const result = await checkToken(opts.token, {
       ...(tenantId ? { tenantId } : {}),
       ...(opts.projectId ? { projectId: opts.projectId } : {}),
       action,

@@ -25,6 +25,7 @@ export {
 } from './keys.js';
 export { type PayloadSchema, parsePayload } from './parse-payload.js';
 export {
+  checkPolicyClaims,
   grantCovers,
   type IssuePolicyTokenOptions,
   issuePolicyToken,

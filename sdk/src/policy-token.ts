@@ -149,6 +149,23 @@ export async function validatePolicyToken(
   } catch (error) {
     return fail('POLICY_TOKEN_MALFORMED', (error as Error).message);
   }
+  return checkPolicyClaims(claims, options);
+}
+
+/**
+ * The checks of `validatePolicyToken` that follow the signature: the validity window (with the
+ * leeway), tenant, project and action. A host that verified a token's signature once may re-run
+ * these for every use of it (each job of a batch, a claim much later).
+ */
+export function checkPolicyClaims(
+  claims: PolicyClaims,
+  options: Omit<ValidatePolicyTokenOptions, 'keys'>,
+): PolicyTokenResult {
+  const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const leeway = options.leewaySeconds ?? POLICY_LEEWAY_SECONDS;
+  if (now - leeway >= claims.exp) return fail('POLICY_EXPIRED', 'the policy token has expired');
+  if (claims.nbf !== undefined && now + leeway < claims.nbf)
+    return fail('POLICY_NOT_YET_VALID', 'the policy token is not valid yet (nbf is in the future)');
   if (options.tenantId !== undefined && claims.tenant_id !== options.tenantId)
     return fail(
       'POLICY_TENANT_MISMATCH',
