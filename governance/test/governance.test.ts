@@ -223,6 +223,37 @@ describe.each(DRIVERS)('governance on $name', ({ open }) => {
     expect(JSON.stringify(statement)).not.toContain(t);
   });
 
+  it('takes connector.run input schemas and write marks from the host’s connector facts', async () => {
+    const g = await governed(driver);
+    const governor = createGovernor({
+      client: g.client,
+      tenantId: g.tenantId,
+      policyKeys: [g.policyKey.publicKeyPem],
+      env: ALL_ON,
+      connectorFacts: async (connector) =>
+        connector === 'webhook-deliver'
+          ? { writes: true, inputSchema: { type: 'object', required: ['url'] } }
+          : undefined,
+    });
+    const run = { connector: 'webhook-deliver', operation: 'webhook.deliver', input: { url: 'x' } };
+    await expect(governor.enqueue('connector.run', run)).rejects.toMatchObject({
+      reason: 'POLICY_REQUIRED',
+    });
+    const { token } = await issuePolicyToken(
+      { tenant_id: g.tenantId, actions: ['connector:webhook-deliver:write'] },
+      { privateKey: g.policyKey.privateKeyPem, issuer: 'ops' },
+    );
+    const bad = await governor
+      .enqueue('connector.run', { ...run, input: {} }, { token })
+      .catch((e) => e);
+    expect(bad.issues).toEqual([expect.objectContaining({ path: '/input/url' })]);
+    expect((await governor.enqueue('connector.run', run, { token })).created).toBe(true);
+    // A connector the facts do not mark as writing needs no token.
+    expect((await governor.enqueue('connector.run', { ...run, connector: 'echo' })).created).toBe(
+      true,
+    );
+  });
+
   it('keeps the audit log append-only and finds a row a superuser edited, deleted or rewrote', async () => {
     const { governor, token, tenantId, hostKey } = await setup();
     for (let i = 0; i < 5; i++)
