@@ -54,7 +54,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** Polls `probe` every 20 ms until it returns a value, or fails after `ms`. */
+/** Polls `probe` until it returns something truthy, or fails naming `what` after `ms`. */
 export async function until<T>(
   what: string,
   probe: () => Promise<T | undefined | false>,
