@@ -34,6 +34,11 @@ const CHECK_FAILED_CODES = new Set([
   'ARTIFACT_MISSING',
   'ARTIFACT_INTEGRITY',
   'JOB_STATE_CONFLICT',
+  // Governance: a payload, template file, policy token or audit chain failed its check.
+  'PAYLOAD_INVALID',
+  'TEMPLATE_INVALID',
+  'POLICY_DENIED',
+  'AUDIT_VERIFY_FAILED',
 ]);
 
 export function exitCodeFor(error: unknown): number {

@@ -43,6 +43,7 @@ export {
   type ListOptions,
   type QueueClient,
   type QueueClientOptions,
+  specOptions,
 } from './queue-client.js';
 export { isConnectionError, QueueError, toQueueError } from './queue-error.js';
 export {

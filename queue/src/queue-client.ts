@@ -281,7 +281,8 @@ export function createQueueClient(driver: QueueDriver, options: QueueClientOptio
   };
 }
 
-function specOptions(opts: Omit<EnqueueOptions, 'tenantId'>): Record<string, unknown> {
+/** Enqueue options as the SQL functions read them (snake_case JSON), checked. */
+export function specOptions(opts: Omit<EnqueueOptions, 'tenantId'>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (opts.idempotencyKey !== undefined) out.idempotency_key = opts.idempotencyKey;
   if (opts.orderingKey !== undefined) out.ordering_key = opts.orderingKey;

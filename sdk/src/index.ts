@@ -26,6 +26,20 @@ export {
 } from './keys.js';
 export { type JsonBounds, parseBoundedJson } from './parse-bounded-json.js';
 export { type PayloadSchema, parsePayload } from './parse-payload.js';
+export {
+  checkPolicyClaims,
+  grantCovers,
+  type IssuePolicyTokenOptions,
+  issuePolicyToken,
+  MAX_POLICY_TTL_SECONDS,
+  POLICY_LEEWAY_SECONDS,
+  type PolicyClaims,
+  type PolicyGrant,
+  type PolicyTokenCode,
+  type PolicyTokenResult,
+  type ValidatePolicyTokenOptions,
+  validatePolicyToken,
+} from './policy-token.js';
 export { ensurePrivateDir, privateDirProblem } from './private-dir.js';
 export { REDACTED, redactJson, redactSecrets, safeErrorMessage } from './redact.js';
 export { type RunConnectorOptions, runConnector } from './run-connector.js';

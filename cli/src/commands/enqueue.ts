@@ -12,6 +12,9 @@ interface EnqueueArgs extends QueueArgs {
   'max-attempts'?: string;
   'ordering-key'?: string;
   trace?: string;
+  token?: string;
+  project?: string;
+  'policy-key'?: string[];
 }
 
 export const enqueueCommand: CommandModule<GlobalArgs, EnqueueArgs> = {
@@ -50,7 +53,18 @@ export const enqueueCommand: CommandModule<GlobalArgs, EnqueueArgs> = {
           type: 'string',
           describe: 'Jobs with one key run one at a time, in order',
         })
-        .option('trace', { type: 'string', describe: 'Trace id carried into logs and evidence' }),
+        .option('trace', { type: 'string', describe: 'Trace id carried into logs and evidence' })
+        .option('token', {
+          type: 'string',
+          describe: 'Policy token for a write job (default $JOBFORGE_POLICY_TOKEN)',
+        })
+        .option('project', { type: 'string', describe: 'Project UUID within the tenant' })
+        .option('policy-key', {
+          type: 'string',
+          array: true,
+          describe:
+            'Trusted policy-issuer public key(s) (default $JOBFORGE_POLICY_KEYS, comma-separated files)',
+        }),
     ).example(
       '$0 enqueue connector.run --payload \'{"connector":"echo","input":{"message":"hi"}}\'',
       'queue a run of the echo connector',
@@ -63,9 +77,19 @@ export const enqueueCommand: CommandModule<GlobalArgs, EnqueueArgs> = {
     const maxAttempts = intFlag(args['max-attempts'], '--max-attempts', 1, 1000);
     const payload = await readJsonArg(args.payload, '--payload');
     const tenantId = tenantFor(args.tenant);
+    const { createGovernor } = await import('@jobforge/governance');
+    const { readPublicKey } = await import('../signing-key.js');
+    const keyFiles =
+      args['policy-key'] ?? process.env.JOBFORGE_POLICY_KEYS?.split(',').filter(Boolean) ?? [];
+    const policyKeys = await Promise.all(keyFiles.map((f) => readPublicKey(f)));
+    const token = args.token ?? process.env.JOBFORGE_POLICY_TOKEN;
     await withQueue(args, async ({ client }) => {
-      const job = await client.enqueue(args.type, payload, {
+      // With the governance flags off this is the plain enqueue.
+      const job = await createGovernor({ client, policyKeys }).enqueue(args.type, payload, {
         tenantId,
+        actor: process.env.USER ?? 'cli',
+        ...(token ? { token } : {}),
+        ...(args.project !== undefined ? { projectId: args.project } : {}),
         ...(args.key !== undefined ? { idempotencyKey: args.key } : {}),
         ...(args['run-at'] !== undefined ? { runAt: args['run-at'] } : {}),
         ...(priority !== undefined ? { priority } : {}),

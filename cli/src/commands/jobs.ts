@@ -88,6 +88,19 @@ export const jobsCommand: CommandModule<GlobalArgs, JobsArgs> = {
           { where: args.id },
         );
       }
+      // Admin actions are audited when the audit log is on (governance.md).
+      const { isFeatureEnabled } = await import('@jobforge/queue');
+      if (isFeatureEnabled('audit')) {
+        const { appendAudit } = await import('@jobforge/governance');
+        const job = await client.get(args.id, tenant);
+        await appendAudit(client.driver, job?.tenant_id ?? null, [
+          {
+            actor: process.env.USER ?? 'cli',
+            action: `job.${args.action}`,
+            target: `job:${args.id}`,
+          },
+        ]);
+      }
       out({ ok: true, ...change }, `job ${change.id} is now ${change.status}`);
     });
   },

@@ -85,12 +85,16 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
           client,
           concurrency,
           logger,
-          handlers: {
-            [CONNECTOR_JOB_TYPE]: createConnectorJobHandler({
-              runtime,
-              connectorsDir: args.connectors,
-            }),
-          },
+          // Policy on: each claimed job's grant is checked again and signed into its evidence.
+          handlers: (await import('@jobforge/governance')).withPolicyCheck(
+            {
+              [CONNECTOR_JOB_TYPE]: createConnectorJobHandler({
+                runtime,
+                connectorsDir: args.connectors,
+              }),
+            },
+            { driver: client.driver, signingKey: key },
+          ),
           ...(args.types ? { types: args.types } : {}),
           ...(leaseMs !== undefined ? { leaseMs } : {}),
           ...(pollMs !== undefined ? { pollMs } : {}),
