@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueDriver } from '../src/driver.js';
 import { migrate } from '../src/migrate.js';
+import { readMigrations } from '../src/migrations.js';
 import { createQueueClient, type QueueClient } from '../src/queue-client.js';
 import { MAX_PAYLOAD_BYTES } from '../src/validate-job.js';
 import { DRIVERS } from './drivers.js';
@@ -282,6 +283,6 @@ describe.each(DRIVERS)('queue core on $name', ({ open }) => {
   it('reports migrations already applied on a second run', async () => {
     const result = await migrate(driver);
     expect(result.applied).toEqual([]);
-    expect(result.present).toEqual(['0001_schema', '0002_functions']);
+    expect(result.present).toEqual((await readMigrations()).map((m) => m.name));
   });
 });
