@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { JobForgeError } from '@jobforge/sdk';
 import yargs from 'yargs';
+import { apikeysCommand } from './commands/apikeys.js';
 import { createCommand } from './commands/create.js';
 import { dbCommand } from './commands/db.js';
 import { demoCommand } from './commands/demo.js';
@@ -12,6 +13,7 @@ import { jobsCommand } from './commands/jobs.js';
 import { keysCommand } from './commands/keys.js';
 import { registryCommand } from './commands/registry.js';
 import { runCommand } from './commands/run.js';
+import { serveCommand } from './commands/serve.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 import { verifyCommand } from './commands/verify.js';
@@ -47,6 +49,8 @@ export async function main(argv: string[]): Promise<number> {
     .command(enqueueCommand as never)
     .command(workerCommand as never)
     .command(jobsCommand as never)
+    .command(serveCommand as never)
+    .command(apikeysCommand as never)
     .demandCommand(1, 'name a command; `jobforge --help` lists them')
     .strict()
     .recommendCommands()
