@@ -11,6 +11,7 @@ import { enqueueCommand } from './commands/enqueue.js';
 import { hashCommand } from './commands/hash.js';
 import { jobsCommand } from './commands/jobs.js';
 import { keysCommand } from './commands/keys.js';
+import { mcpCommand } from './commands/mcp.js';
 import { registryCommand } from './commands/registry.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
@@ -51,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(jobsCommand as never)
     .command(serveCommand as never)
     .command(apikeysCommand as never)
+    .command(mcpCommand as never)
     .demandCommand(1, 'name a command; `jobforge --help` lists them')
     .strict()
     .recommendCommands()

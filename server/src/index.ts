@@ -8,6 +8,16 @@ export {
   revokeApiKey,
 } from './api-keys.js';
 export { type AppOptions, createApp } from './create-app.js';
+export {
+  type ConnectorTool,
+  folderCatalog,
+  registryCatalog,
+  toolsOfMetadata,
+} from './mcp/connector-catalog.js';
+export { createMcpServer, type McpServerOptions } from './mcp/create-mcp-server.js';
+export { mountMcp } from './mcp/mount-mcp.js';
+export { QUEUE_TOOLS } from './mcp/queue-tools.js';
+export { runMcpStdio } from './mcp/run-mcp-stdio.js';
 export { openSessions } from './open-sessions.js';
 export { buildOpenApi } from './openapi.js';
 export { type Problem, problem } from './problem.js';

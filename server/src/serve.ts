@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createJsonLogger, type Logger, readMigrations } from '@jobforge/queue';
+import type { Runtime } from '@jobforge/runtime';
 import { type AppOptions, createApp } from './create-app.js';
+import type { ConnectorTool } from './mcp/connector-catalog.js';
+import { mountMcp } from './mcp/mount-mcp.js';
 import { openSessions } from './open-sessions.js';
 import { listen, type RunningServer } from './start-server.js';
 
@@ -11,6 +14,8 @@ export interface ServeOptions {
   dataDir?: string;
   log?: Logger;
   rateLimit?: AppOptions['rateLimit'];
+  /** Mounts MCP's Streamable HTTP transport at /mcp (behind an API key) with these tools. */
+  mcp?: { connectors: ConnectorTool[]; runtime?: Runtime; async?: boolean };
 }
 
 const { version } = JSON.parse(
@@ -39,6 +44,9 @@ export async function startServe(
     version,
     log,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    extend: (api, { requireKey }) => {
+      if (options.mcp) mountMcp(api, { ...options.mcp, sessions, requireKey, version });
+    },
   });
   const server = await listen(app, {
     ...(options.port !== undefined ? { port: options.port } : {}),

@@ -1,8 +1,9 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../global-args.js';
-import { type QueueArgs, withQueueOptions } from '../queue-args.js';
+import { type McpArgs, withMcpOptions } from '../mcp-args.js';
+import { withQueueOptions } from '../queue-args.js';
 
-interface ServeArgs extends QueueArgs {
+interface ServeArgs extends McpArgs {
   port: number;
   host: string;
   'log-level': 'debug' | 'info' | 'warn' | 'error';
@@ -10,38 +11,45 @@ interface ServeArgs extends QueueArgs {
 
 export const serveCommand: CommandModule<GlobalArgs, ServeArgs> = {
   command: 'serve',
-  describe: 'Serve the HTTP API (/v1, /api/health, /openapi.json) until SIGTERM/SIGINT',
+  describe:
+    'Serve the HTTP API (/v1, /api/health, /openapi.json) and MCP (/mcp) until SIGTERM/SIGINT',
   builder: (y) =>
-    withQueueOptions(
-      y
-        .option('port', {
-          type: 'number',
-          default: 8080,
-          describe: 'TCP port (0 picks a free one)',
-        })
-        .option('host', {
-          type: 'string',
-          default: '127.0.0.1',
-          describe: 'Interface to listen on (0.0.0.0 for every interface)',
-        })
-        .option('log-level', {
-          choices: ['debug', 'info', 'warn', 'error'] as const,
-          default: 'info' as const,
-          describe: 'JSON log lines on stderr from this level up',
-        }),
-    ).example(
-      '$0 serve --port 8080',
-      'serve the API; keys come from `jobforge apikeys create`',
-    ) as never,
+    withMcpOptions(withQueueOptions(y))
+      .option('port', {
+        type: 'number',
+        default: 8080,
+        describe: 'TCP port (0 picks a free one)',
+      })
+      .option('host', {
+        type: 'string',
+        default: '127.0.0.1',
+        describe: 'Interface to listen on (0.0.0.0 for every interface)',
+      })
+      .option('log-level', {
+        choices: ['debug', 'info', 'warn', 'error'] as const,
+        default: 'info' as const,
+        describe: 'JSON log lines on stderr from this level up',
+      })
+      .example(
+        '$0 serve --port 8080',
+        'serve the API; keys come from `jobforge apikeys create`',
+      ) as never,
   handler: async (args) => {
     const { createJsonLogger } = await import('@jobforge/queue');
     const { startServe } = await import('@jobforge/server');
+    const { openMcpTools } = await import('../mcp-args.js');
     const log = createJsonLogger({ level: args['log-level'] });
+    const mcp = await openMcpTools(args, (text) => log.info(text));
     const databaseUrl = args['database-url'] ?? process.env.DATABASE_URL;
     const server = await startServe({
       port: args.port,
       host: args.host,
       log,
+      mcp: {
+        connectors: mcp.connectors,
+        async: args.async,
+        ...(mcp.runtime ? { runtime: mcp.runtime } : {}),
+      },
       ...(databaseUrl ? { databaseUrl } : {}),
       ...(args['data-dir'] ? { dataDir: args['data-dir'] } : {}),
     });
@@ -56,7 +64,10 @@ export const serveCommand: CommandModule<GlobalArgs, ServeArgs> = {
         if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143);
         stopping = true;
         log.info('shutting down', { signal });
-        server.close().then(resolve, resolve);
+        server
+          .close()
+          .then(() => mcp.runtime?.close())
+          .then(resolve, resolve);
       };
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
