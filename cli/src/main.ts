@@ -8,6 +8,7 @@ import { demoCommand } from './commands/demo.js';
 import { docsCommand } from './commands/docs.js';
 import { doctorCommand } from './commands/doctor.js';
 import { enqueueCommand } from './commands/enqueue.js';
+import { eventsCommand } from './commands/events.js';
 import { hashCommand } from './commands/hash.js';
 import { jobsCommand } from './commands/jobs.js';
 import { keysCommand } from './commands/keys.js';
@@ -16,6 +17,7 @@ import { registryCommand } from './commands/registry.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { testCommand } from './commands/test.js';
+import { triggersCommand } from './commands/triggers.js';
 import { validateCommand } from './commands/validate.js';
 import { verifyCommand } from './commands/verify.js';
 import { workerCommand } from './commands/worker.js';
@@ -50,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
     .command(enqueueCommand as never)
     .command(workerCommand as never)
     .command(jobsCommand as never)
+    .command(eventsCommand as never)
+    .command(triggersCommand as never)
     .command(serveCommand as never)
     .command(apikeysCommand as never)
     .command(mcpCommand as never)

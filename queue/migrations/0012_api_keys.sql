@@ -1,11 +1,8 @@
 -- JobForge, migration 12 (issue 16, the HTTP API): API keys per tenant and project, stored hashed,
 -- and the audit rows of refused requests (a missing, revoked or foreign key; a bad webhook signature).
 
--- Must come first so two concurrent runs are caught (see migrate.ts). Unqualified on purpose: the
--- migration runner's search_path finds jobforge_migrations wherever the schema move has put it.
-insert into jobforge_migrations (id, name) values (12, '0012_api_keys');
-
-create schema if not exists jobforge;
+-- Must come first so two concurrent runs are caught (see migrate.ts).
+insert into jobforge.jobforge_migrations (id, name) values (12, '0012_api_keys');
 
 create table jobforge.jobforge_api_keys (
   id uuid primary key,

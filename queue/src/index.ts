@@ -1,5 +1,21 @@
 export { type CompletionBatcherOptions, createCompletionBatcher } from './completion-batcher.js';
 export type { QueueDriver } from './driver.js';
+export type { EventInput, EventPage, EventQuery, StoredEvent } from './events/event-types.js';
+export { queryEvents } from './events/query-events.js';
+export {
+  EVENT_TYPE_PATTERN,
+  type SubmitEventOptions,
+  submitEvent,
+} from './events/submit-event.js';
+export {
+  FEATURES,
+  type FeatureEnv,
+  type FeatureName,
+  type FeatureState,
+  isFeatureEnabled,
+  listFeatures,
+  requireFeature,
+} from './feature-flags.js';
 export { JobFailure } from './job-failure.js';
 export {
   createJsonLogger,
@@ -8,7 +24,7 @@ export {
   type LogLevel,
   silentLogger,
 } from './json-logger.js';
-export { type MigrateResult, migrate } from './migrate.js';
+export { type MigrateResult, migrate, QUEUE_SCHEMA } from './migrate.js';
 export { MIGRATIONS_DIR, type Migration, readMigrations } from './migrations.js';
 export {
   EMBEDDED_DATA_DIR,
@@ -36,7 +52,38 @@ export {
   type WorkerOptions,
   type WorkerStats,
 } from './run-worker.js';
+export {
+  describeSchemaSafety,
+  inspectSchemaSafety,
+  PINNED_SEARCH_PATH,
+  type SchemaSafety,
+} from './schema-safety.js';
+export type { SqlConnection, SqlTarget } from './sql-connection.js';
 export { stopOnSignals } from './stop-on-signals.js';
+export { type CronSchedule, parseSchedule } from './triggers/cron-schedule.js';
+export {
+  addTrigger,
+  getTrigger,
+  listTriggers,
+  setTriggerState,
+  triggerHistory,
+} from './triggers/manage-triggers.js';
+export {
+  createScheduler,
+  runScheduler,
+  type Scheduler,
+  type SchedulerOptions,
+  type TickResult,
+} from './triggers/run-scheduler.js';
+export { type SchedulerStatus, schedulerStatus } from './triggers/scheduler-status.js';
+export type {
+  CronTriggerSpec,
+  EventTriggerSpec,
+  Trigger,
+  TriggerHistoryRow,
+  TriggerSpec,
+  TriggerState,
+} from './triggers/trigger-types.js';
 export type {
   ClaimedJob,
   EnqueueOptions,

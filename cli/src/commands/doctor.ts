@@ -16,10 +16,21 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
     }),
   handler: async (args) => {
     const { runDoctor } = await import('../doctor/run-doctor.js');
+    const { checkDatabaseSafety } = await import('../doctor/check-database-safety.js');
+    const databaseUrl = process.env.DATABASE_URL;
+    const { listFeatures } = await import('@jobforge/queue');
+    const { checkScheduler } = await import('../doctor/check-scheduler.js');
+    const scheduler =
+      databaseUrl && listFeatures(process.env).some((f) => f.name === 'triggers' && f.enabled)
+        ? [() => checkScheduler(databaseUrl)]
+        : [];
     const results = await runDoctor({
       cwd: process.cwd(),
       connectorsDir: args.connectors,
       env: process.env,
+      ...(databaseUrl
+        ? { extraChecks: [() => checkDatabaseSafety(databaseUrl), ...scheduler] }
+        : {}),
     });
     if (args.json) {
       process.stdout.write(

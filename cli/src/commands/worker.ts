@@ -81,6 +81,10 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
           ...(args['lease-ms'] ? { leaseMs: args['lease-ms'] } : {}),
           ...(args['poll-ms'] ? { pollMs: args['poll-ms'] } : {}),
         });
+        // With JOBFORGE_TRIGGERS_ENABLED on, every worker also runs the cron scheduler; one per
+        // database leads (a lease), the others stand by to take over.
+        const { startTriggerScheduler } = await import('../trigger-scheduler.js');
+        const scheduler = startTriggerScheduler(client.driver, logger);
         await new Promise<void>((resolve, reject) => {
           const off = stopOnSignals(worker, resolve);
           if (!args.drain) return;
@@ -107,6 +111,7 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
           };
           setTimeout(check, 200);
         });
+        await scheduler.stop();
         const stats = worker.stats();
         if (args.json) process.stdout.write(`${JSON.stringify({ ok: true, ...stats })}\n`);
         else

@@ -1,5 +1,6 @@
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { listFeatures } from '@jobforge/queue';
 import { DEV_KEY_DIR } from '../signing-key.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -28,6 +29,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
     checkKey(options.cwd),
     checkConnectors(options.connectorsDir),
     checkDatabaseUrl(options.env),
+    checkFeatures(options.env),
   ];
   for (const check of options.extraChecks ?? []) {
     try {
@@ -41,6 +43,26 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
     }
   }
   return results;
+}
+
+/** One line for the execution-plane feature flags: which are on, and any unreadable value. */
+function checkFeatures(env: NodeJS.ProcessEnv): CheckResult {
+  const features = listFeatures(env);
+  const broken = features.filter((f) => f.error);
+  if (broken.length > 0) {
+    return {
+      name: 'features',
+      status: 'fail',
+      detail: broken.map((f) => f.error).join('; '),
+      fix: 'set each variable to 1 (on) or 0 (off)',
+    };
+  }
+  const on = features.filter((f) => f.enabled).map((f) => `${f.name} (${f.variable})`);
+  return {
+    name: 'features',
+    status: 'ok',
+    detail: on.length > 0 ? `on: ${on.join(', ')}` : 'all execution-plane features off (default)',
+  };
 }
 
 function checkNode(): CheckResult {
