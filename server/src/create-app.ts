@@ -5,6 +5,7 @@ import { API_ROUTES } from '@jobforge/sdk/api';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AuditEntry, authenticate } from './authenticate.js';
+import { mountEventRoutes } from './event-routes.js';
 import { createHealthCheck } from './health.js';
 import { mountJobRoutes } from './job-routes.js';
 import { buildOpenApi } from './openapi.js';
@@ -14,6 +15,7 @@ import { registerRoute, sendProblem } from './register-route.js';
 import { requestContext } from './request-context.js';
 import type { ServerEnv } from './server-env.js';
 import type { TenantSessions } from './tenant-sessions.js';
+import { mountWebhooks, type WebhookSource } from './webhooks/webhook-route.js';
 
 export interface AppOptions {
   sessions: TenantSessions;
@@ -28,6 +30,8 @@ export interface AppOptions {
   /** Per client address, for the unauthenticated health endpoint (default 20/s, burst 50). */
   healthRateLimit?: RateLimiterOptions;
   keyCacheMs?: number;
+  /** Webhook senders by the :source of POST /v1/webhooks/:source. */
+  webhooks?: Record<string, WebhookSource>;
   /** More routes on the same app (MCP, console), mounted after the API's. */
   extend?: (app: Hono<ServerEnv>, helpers: { requireKey: ReturnType<typeof authenticate> }) => void;
 }
@@ -127,8 +131,13 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
     };
   });
 
-  app.use('/v1/*', requireKey);
+  // Webhooks carry the provider's signature, not an API key: their route checks it itself.
+  app.use('/v1/*', (c, next) =>
+    c.req.path.startsWith('/v1/webhooks/') ? next() : requireKey(c, next),
+  );
   mountJobRoutes(app, options.sessions);
+  mountEventRoutes(app, options.sessions);
+  mountWebhooks(app, { sessions: options.sessions, sources: options.webhooks ?? {}, audit });
   options.extend?.(app, { requireKey });
   return app;
 }

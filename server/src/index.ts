@@ -30,3 +30,6 @@ export {
   type PgSessionOptions,
   type TenantSessions,
 } from './tenant-sessions.js';
+export { loadWebhookSources } from './webhooks/load-webhook-sources.js';
+export { verifyProvider, type WebhookScheme } from './webhooks/verify-provider.js';
+export { mountWebhooks, type WebhookSource } from './webhooks/webhook-route.js';

@@ -33,7 +33,7 @@ export function parseJsonBody(contentType: string | undefined, text: string): un
 }
 
 /** The deepest bracket nesting of a JSON text, skipping strings; cheap enough to run first. */
-function jsonDepth(text: string): number {
+export function jsonDepth(text: string): number {
   let depth = 0;
   let max = 0;
   let inString = false;

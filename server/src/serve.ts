@@ -14,6 +14,7 @@ export interface ServeOptions {
   dataDir?: string;
   log?: Logger;
   rateLimit?: AppOptions['rateLimit'];
+  webhooks?: AppOptions['webhooks'];
   /** Mounts MCP's Streamable HTTP transport at /mcp (behind an API key) with these tools. */
   mcp?: { connectors: ConnectorTool[]; runtime?: Runtime; async?: boolean };
 }
@@ -44,6 +45,7 @@ export async function startServe(
     version,
     log,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     extend: (api, { requireKey }) => {
       if (options.mcp) mountMcp(api, { ...options.mcp, sessions, requireKey, version });
     },

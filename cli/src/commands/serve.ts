@@ -4,6 +4,7 @@ import { type McpArgs, withMcpOptions } from '../mcp-args.js';
 import { withQueueOptions } from '../queue-args.js';
 
 interface ServeArgs extends McpArgs {
+  webhooks?: string;
   port: number;
   host: string;
   'log-level': 'debug' | 'info' | 'warn' | 'error';
@@ -25,6 +26,11 @@ export const serveCommand: CommandModule<GlobalArgs, ServeArgs> = {
         default: '127.0.0.1',
         describe: 'Interface to listen on (0.0.0.0 for every interface)',
       })
+      .option('webhooks', {
+        type: 'string',
+        describe:
+          'JSON file of webhook sources (tenant, scheme, secret_env) for /v1/webhooks/:source',
+      })
       .option('log-level', {
         choices: ['debug', 'info', 'warn', 'error'] as const,
         default: 'info' as const,
@@ -36,7 +42,7 @@ export const serveCommand: CommandModule<GlobalArgs, ServeArgs> = {
       ) as never,
   handler: async (args) => {
     const { createJsonLogger } = await import('@jobforge/queue');
-    const { startServe } = await import('@jobforge/server');
+    const { loadWebhookSources, startServe } = await import('@jobforge/server');
     const { openMcpTools } = await import('../mcp-args.js');
     const log = createJsonLogger({ level: args['log-level'] });
     const mcp = await openMcpTools(args, (text) => log.info(text));
@@ -45,6 +51,7 @@ export const serveCommand: CommandModule<GlobalArgs, ServeArgs> = {
       port: args.port,
       host: args.host,
       log,
+      ...(args.webhooks ? { webhooks: await loadWebhookSources(args.webhooks) } : {}),
       mcp: {
         connectors: mcp.connectors,
         async: args.async,

@@ -2,12 +2,18 @@ import type { z } from 'zod';
 import {
   EnqueuedSchema,
   EnqueueJobBodySchema,
+  EventListSchema,
   HealthSchema,
   JobChangeSchema,
   JobDetailsSchema,
   JobIdParamsSchema,
   JobListSchema,
+  ListEventsQuerySchema,
   ListJobsQuerySchema,
+  SubmitEventBodySchema,
+  SubmittedEventSchema,
+  WebhookAcceptedSchema,
+  WebhookParamsSchema,
 } from './api-schemas.js';
 
 /** One operation of the HTTP API: the server routes it, the OpenAPI document and the client derive from it. */
@@ -74,6 +80,37 @@ export const API_ROUTES = {
     auth: true,
     params: JobIdParamsSchema,
     responses: { 200: JobChangeSchema },
+  },
+  submitEvent: {
+    method: 'post',
+    path: '/v1/events',
+    summary:
+      'Submit an event (201 new; 200 for a duplicate (source, id)); needs JOBFORGE_EVENTS_ENABLED',
+    auth: true,
+    body: SubmitEventBodySchema,
+    responses: { 201: SubmittedEventSchema, 200: SubmittedEventSchema },
+  },
+  listEvents: {
+    method: 'get',
+    path: '/v1/events',
+    summary: 'Events newest first (by arrival), filtered by type, subject and time',
+    auth: true,
+    query: ListEventsQuerySchema,
+    responses: { 200: EventListSchema },
+  },
+  receiveWebhook: {
+    method: 'post',
+    path: '/v1/webhooks/:source',
+    summary:
+      "A provider's webhook, stored as an event once its signature verifies (Standard Webhooks, GitHub or Stripe, per the source's configuration); 401 otherwise",
+    auth: false,
+    params: WebhookParamsSchema,
+    headers: {
+      'webhook-signature': 'Standard Webhooks (with webhook-id and webhook-timestamp)',
+      'X-Hub-Signature-256': "GitHub's scheme (with X-GitHub-Delivery and X-GitHub-Event)",
+      'Stripe-Signature': "Stripe's scheme",
+    },
+    responses: { 202: WebhookAcceptedSchema, 200: WebhookAcceptedSchema },
   },
   health: {
     method: 'get',

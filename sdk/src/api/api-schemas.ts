@@ -145,3 +145,74 @@ export const HealthSchema = z.object({
   queue: z.object({ depth: z.number().int().nullable() }),
   request_id: z.string(),
 });
+
+export const SubmitEventBodySchema = z
+  .object({
+    id: z.string().min(1).max(500),
+    source: z.string().min(1).max(500),
+    type: z.string().min(1).max(200).meta({ description: 'Reverse-DNS style, e.g. invoice.paid' }),
+    subject: z.string().max(500).optional(),
+    time: z.iso.datetime({ offset: true }).optional(),
+    datacontenttype: z.string().max(200).optional(),
+    data: z.unknown().optional(),
+  })
+  .strict()
+  .meta({
+    id: 'SubmitEvent',
+    description: 'A CloudEvents 1.0 event; (source, id) makes it idempotent',
+  });
+
+export const StoredEventSchema = z
+  .object({
+    specversion: z.literal('1.0'),
+    seq: z.string(),
+    id: z.string(),
+    source: z.string(),
+    type: z.string(),
+    subject: z.string().nullable(),
+    time: z.string(),
+    datacontenttype: z.string(),
+    data: z.unknown(),
+    tenant_id: z.string(),
+    project_id: z.string().nullable(),
+    trace_id: z.string().nullable(),
+    received_at: z.string(),
+    duplicates: z.number().int(),
+  })
+  .meta({ id: 'Event' });
+
+export const SubmittedEventSchema = z.object({ event: StoredEventSchema, created: z.boolean() });
+
+export const ListEventsQuerySchema = z
+  .object({
+    type: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({ description: 'Exact type, or a prefix ending in .*' }),
+    subject: z.string().max(500).optional(),
+    since: z.iso.datetime({ offset: true }).optional(),
+    until: z.iso.datetime({ offset: true }).optional(),
+    cursor: z
+      .string()
+      .regex(/^[1-9]\d{0,18}$/)
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+
+export const EventListSchema = z.object({
+  events: z.array(StoredEventSchema),
+  next_cursor: z.string().nullable(),
+});
+
+export const WebhookParamsSchema = z.object({
+  source: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'a webhook source is a-z, 0-9, _ and -'),
+});
+
+export const WebhookAcceptedSchema = z.object({
+  event_id: z.string(),
+  seq: z.string(),
+  duplicate: z.boolean(),
+});

@@ -11,6 +11,7 @@ export { API_ROUTES, type ApiOperation, type ApiRoute, type ApiRoutes } from './
 export {
   EnqueuedSchema,
   EnqueueJobBodySchema,
+  EventListSchema,
   HealthSchema,
   JOB_STATUSES,
   JobChangeSchema,
@@ -20,6 +21,12 @@ export {
   JobListSchema,
   JobSchema,
   JobStatusSchema,
+  ListEventsQuerySchema,
   ListJobsQuerySchema,
   ProblemSchema,
+  StoredEventSchema,
+  SubmitEventBodySchema,
+  SubmittedEventSchema,
+  WebhookAcceptedSchema,
+  WebhookParamsSchema,
 } from './api-schemas.js';
