@@ -5,6 +5,7 @@ import { API_ROUTES } from '@jobforge/sdk/api';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AuditEntry, authenticate } from './authenticate.js';
+import { mountConsole } from './console/mount-console.js';
 import { mountEventRoutes } from './event-routes.js';
 import { createHealthCheck } from './health.js';
 import { mountJobRoutes } from './job-routes.js';
@@ -138,6 +139,7 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   mountJobRoutes(app, options.sessions);
   mountEventRoutes(app, options.sessions);
   mountWebhooks(app, { sessions: options.sessions, sources: options.webhooks ?? {}, audit });
+  mountConsole(app);
   options.extend?.(app, { requireKey });
   return app;
 }
