@@ -2,7 +2,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Logger, silentLogger } from '@jobforge/queue';
 import { isJobForgeError } from '@jobforge/sdk';
 import { API_ROUTES } from '@jobforge/sdk/api';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AuditEntry, authenticate } from './authenticate.js';
 import { mountConsole } from './console/mount-console.js';
@@ -11,7 +11,7 @@ import { createHealthCheck } from './health.js';
 import { mountJobRoutes } from './job-routes.js';
 import { buildOpenApi } from './openapi.js';
 import { problem, problemFromError } from './problem.js';
-import { createRateLimiter, type RateLimiterOptions } from './rate-limiter.js';
+import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 import { registerRoute, sendProblem } from './register-route.js';
 import { requestContext } from './request-context.js';
 import type { ServerEnv } from './server-env.js';
@@ -30,6 +30,8 @@ export interface AppOptions {
   rateLimit?: RateLimiterOptions;
   /** Per client address, for the unauthenticated health endpoint (default 20/s, burst 50). */
   healthRateLimit?: RateLimiterOptions;
+  /** Per client address, for webhook deliveries (default 100/s, burst 200). */
+  webhookRateLimit?: RateLimiterOptions;
   keyCacheMs?: number;
   /** Webhook senders by the :source of POST /v1/webhooks/:source. */
   webhooks?: Record<string, WebhookSource>;
@@ -114,16 +116,27 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   app.get('/openapi.json', (c) => c.body(openapi, 200, { 'content-type': 'application/json' }));
 
   const check = createHealthCheck(options.sessions.trusted, options.expectedMigrations);
-  app.use('/api/health', async (c, next) => {
-    // The socket's address, not X-Forwarded-For: a caller could send a new one each time.
-    const who = getConnInfo(c).remote.address ?? 'unknown';
-    const decision = healthLimiter.take(`health:${who}`);
-    if (!decision.allowed) {
-      c.header('Retry-After', String(decision.retryAfterSeconds));
-      return sendProblem(c, problem('RATE_LIMITED', 'too many health checks; slow down'));
-    }
-    await next();
-  });
+  // Routes without an API key are limited per client address instead: the socket's address, not
+  // X-Forwarded-For, which a caller could change on every request.
+  const perAddress =
+    (limiter: RateLimiter, what: string): MiddlewareHandler<ServerEnv> =>
+    async (c, next) => {
+      const who = getConnInfo(c).remote.address ?? 'unknown';
+      const decision = limiter.take(`${what}:${who}`);
+      if (!decision.allowed) {
+        c.header('Retry-After', String(decision.retryAfterSeconds));
+        return sendProblem(c, problem('RATE_LIMITED', `too many ${what} requests; slow down`));
+      }
+      await next();
+    };
+  app.use('/api/health', perAddress(healthLimiter, 'health'));
+  app.use(
+    '/v1/webhooks/*',
+    perAddress(
+      createRateLimiter({ perSecond: 100, burst: 200, ...options.webhookRateLimit }),
+      'webhook',
+    ),
+  );
   registerRoute(app, API_ROUTES.health, async ({ c }) => {
     const health = await check();
     return {
