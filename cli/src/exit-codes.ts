@@ -23,6 +23,15 @@ const CHECK_FAILED_CODES = new Set([
   'INDEX_SIGNATURE_INVALID',
   'INDEX_UNSIGNED',
   'INDEX_UNTRUSTED',
+  // What a registry served failed its checks: the registry is at fault, not the command line.
+  // Reaching it (REGISTRY_UNREACHABLE, _TIMEOUT, _NOT_FOUND, _HTTP_ERROR) stays an environment error.
+  'INDEX_INVALID',
+  'INDEX_ROLLBACK',
+  'INDEX_EXPIRED',
+  'REGISTRY_TRUNCATED',
+  'REGISTRY_TOO_LARGE',
+  'REGISTRY_FILE_INVALID',
+  'ARTIFACT_MISSING',
   'ARTIFACT_INTEGRITY',
   'JOB_STATE_CONFLICT',
 ]);

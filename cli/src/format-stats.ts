@@ -32,7 +32,7 @@ export function formatStats(stats: RuntimeStatsSnapshot): string {
       ],
       rows,
     ),
-    `pool: ${pool.children} children (${pool.idle} idle, ${pool.busy} busy, ${pool.spares} spare), ${pool.spawned} started, ${pool.recycled} recycled`,
+    `pool: ${pool.children} children (${pool.idle} idle, ${pool.busy} busy, ${pool.spares} spare), ${pool.spawned} started, ${pool.recycled} recycled, ${Math.round(pool.idleCpuMs)} ms CPU while idle`,
     '',
   ].join('\n');
 }

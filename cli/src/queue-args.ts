@@ -38,7 +38,7 @@ export async function withQueue<T>(
   args: QueueArgs,
   fn: (queue: Awaited<ReturnType<typeof openQueue>>) => Promise<T>,
 ): Promise<T> {
-  const { isConnectionError, redactUrl } = await import('@jobforge/queue');
+  const { isConnectionError, redactUrl, toQueueError } = await import('@jobforge/queue');
   const { JobForgeError } = await import('@jobforge/sdk');
   let queue: Awaited<ReturnType<typeof openQueue>> | undefined;
   try {
@@ -53,7 +53,8 @@ export async function withQueue<T>(
         { where: '--database-url / DATABASE_URL', hint: 'start the server or fix the URL' },
       );
     }
-    throw error;
+    // A wrong password, user or database name, or a role without the rights: a coded error.
+    throw toQueueError(error, '--database-url / DATABASE_URL');
   } finally {
     await queue?.driver.close();
   }

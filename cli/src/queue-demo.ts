@@ -15,6 +15,8 @@ export interface QueueDemoReport {
   enqueued: number;
   distinct: number;
   allVerified: boolean;
+  /** What the cron and event triggers did (their jobs are among the rows). */
+  triggers?: string[];
 }
 
 /**
@@ -45,7 +47,11 @@ export async function runQueueDemo(
       );
       ids.push(id);
     }
+    // A cron trigger and an event trigger enqueue connector jobs too; the worker runs them all.
+    const { runTriggersDemo } = await import('./triggers-demo.js');
+    const triggers = await runTriggersDemo(driver, '00000000-0000-4000-8000-000000000001');
     const distinct = [...new Set(ids)];
+    const all = [...distinct, ...triggers.jobIds];
     const worker = await runWorker({
       client: queue,
       concurrency: 2,
@@ -63,7 +69,7 @@ export async function runQueueDemo(
     }
     let allVerified = true;
     const rows: QueueDemoReport['rows'] = [];
-    for (const id of distinct) {
+    for (const id of all) {
       const job = await queue.get(id);
       const result = job?.results.at(-1);
       const checked = result?.evidence
@@ -80,7 +86,13 @@ export async function runQueueDemo(
           : `INVALID: ${'reason' in checked ? checked.reason : ''}`,
       });
     }
-    return { rows, enqueued: JOBS.length, distinct: distinct.length, allVerified };
+    return {
+      rows,
+      enqueued: JOBS.length,
+      distinct: distinct.length,
+      allVerified,
+      triggers: triggers.lines,
+    };
   } finally {
     await runtime.close();
     await driver.close();
@@ -90,6 +102,7 @@ export async function runQueueDemo(
 export function formatQueueDemo(report: QueueDemoReport): string {
   return [
     `queue: ${report.enqueued} connector jobs enqueued, ${report.distinct} distinct (idempotency key), run by a worker in the sandbox on the embedded database`,
+    ...(report.triggers ?? []),
     formatTable(
       ['job', 'connector', 'status', 'attempts', 'evidence'],
       report.rows.map((r) => [r.job, r.connector, r.status, r.attempts, r.evidence]),

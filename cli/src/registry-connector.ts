@@ -8,6 +8,8 @@ export interface RegistryRunOptions {
   allowUntrusted?: boolean;
   timeoutMs?: number;
   cacheDir?: string;
+  /** The host policy: versions asking for other hosts or secrets are not resolved. */
+  permissions?: { network?: string[]; secrets?: string[] };
   warn: (message: string) => void;
 }
 
@@ -30,7 +32,10 @@ export async function resolveFromRegistry(
     registry: options.registry,
     trustedKeys,
     allowUntrusted: options.allowUntrusted ?? false,
-    host: { jobforge: jobforgeVersion },
+    host: {
+      jobforge: jobforgeVersion,
+      ...(options.permissions ? { permissions: options.permissions } : {}),
+    },
     onWarning: options.warn,
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),

@@ -103,6 +103,29 @@ describe('jobforge registry', () => {
     expect(missing.status).toBe(2);
   });
 
+  it('run --allow-hosts refuses a version asking for hosts the host does not allow', () => {
+    const trust = ['--trust', join(keys, 'public.pem')];
+    const narrow = runCli([
+      'run',
+      'http-request@^1',
+      '--registry',
+      out,
+      ...trust,
+      '--allow-hosts',
+      'api.example.com',
+      ...input,
+    ]);
+    expect(narrow.status).toBe(2);
+    const { error } = JSON.parse(narrow.stdout);
+    expect(error.code).toBe('NO_MATCHING_VERSION');
+    expect(error.message).toMatch(
+      /needs network access to \*\.example\.com, 127\.0\.0\.1, localhost, which the host policy does not allow/,
+    );
+    const without = runCli(['run', 'connectors/echo', '--allow-hosts', 'a.example', ...input]);
+    expect(without.status).toBe(2);
+    expect(JSON.parse(without.stdout).error.code).toBe('INVALID_FLAG');
+  });
+
   it('serve answers a client: run resolves through http://127.0.0.1', async () => {
     const server = spawn(
       process.execPath,

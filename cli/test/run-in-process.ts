@@ -1,4 +1,4 @@
-/** Runs the CLI in this process through main(), capturing what it writes (a spawned CLI costs seconds). */
+/** Runs the CLI in this process through main() (a spawned CLI costs seconds), capturing its output. */
 export async function inProcess(
   args: string[],
 ): Promise<{ code: number; out: string; err: string }> {

@@ -76,7 +76,8 @@ begin
     raise exception 'event type "%" is not reverse-DNS style', left(coalesce(v_type, ''), 80)
       using errcode = 'JFE01', hint = 'use dot-separated segments of letters, digits, _ and -, e.g. invoice.paid';
   end if;
-  v_bytes := octet_length(coalesce(p_event->'data', 'null'::jsonb)::text);
+  -- Compact JSON bytes, as the client measures (migration 5).
+  v_bytes := jobforge_payload_bytes(coalesce(p_event->'data', 'null'::jsonb));
   if v_bytes > jobforge_max_payload_bytes() then
     raise exception 'the event''s data is % bytes of JSON; the limit is % bytes', v_bytes,
       jobforge_max_payload_bytes()

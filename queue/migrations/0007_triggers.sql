@@ -147,11 +147,12 @@ begin
         'sqlstate', sqlstate, 'message', sqlerrm), p_fired_by);
     return jsonb_build_object('outcome', 'error', 'message', sqlerrm);
   end;
+  -- clock_timestamp, not the transaction's start: the fire lag doctor and the benchmark report.
   insert into jobforge.jobforge_trigger_history (trigger_id, tenant_id, outcome, slot_at, event_seq,
-    job_id, detail, fired_by)
+    job_id, detail, fired_by, created_at)
   values (t.id, t.tenant_id, 'fired', p_slot, p_event_seq, (v_job->>'id')::bigint,
     case when (v_job->>'created')::boolean then null else '{"duplicate": true}'::jsonb end,
-    p_fired_by);
+    p_fired_by, clock_timestamp());
   return jsonb_build_object('outcome', 'fired', 'job_id', v_job->>'id',
     'created', (v_job->>'created')::boolean);
 end
@@ -385,6 +386,21 @@ begin
 end
 $$;
 
+-- Fires many triggers' plans in one transaction (one commit for a burst of triggers due together):
+-- p_plans is [{trigger, expected, next, slots}], each handled as jobforge_fire_cron_trigger does.
+-- Returns the answers in input order.
+create function jobforge.jobforge_fire_cron_triggers(p_plans jsonb, p_holder text,
+  p_now timestamptz default null)
+returns jsonb
+language sql volatile security definer
+set search_path = pg_catalog, jobforge, pg_temp
+as $$
+  select coalesce(jsonb_agg(jobforge_fire_cron_trigger((p->>'trigger')::uuid,
+      (p->>'expected')::timestamptz, (p->>'next')::timestamptz, p->'slots', p_holder, p_now)
+    order by n), '[]'::jsonb)
+  from jsonb_array_elements(p_plans) with ordinality as x(p, n)
+$$;
+
 -- The scheduler's health for `jobforge doctor`: who holds the lease and until when, the lag of the
 -- latest cron fire (enqueue time minus slot time), and enabled cron triggers overdue by more than
 -- p_overdue_ms (none should be while a scheduler leads).
@@ -454,6 +470,7 @@ revoke all on function jobforge.jobforge_create_trigger(jsonb, uuid),
   jobforge.jobforge_scheduler_lease(text, integer, timestamptz),
   jobforge.jobforge_due_triggers(timestamptz, integer),
   jobforge.jobforge_fire_cron_trigger(uuid, timestamptz, timestamptz, jsonb, text, timestamptz),
+  jobforge.jobforge_fire_cron_triggers(jsonb, text, timestamptz),
   jobforge.jobforge_scheduler_status(integer)
   from public;
 grant execute on function jobforge.jobforge_create_trigger(jsonb, uuid),
@@ -464,5 +481,6 @@ grant execute on function jobforge.jobforge_create_trigger(jsonb, uuid),
 grant execute on function jobforge.jobforge_scheduler_lease(text, integer, timestamptz),
   jobforge.jobforge_due_triggers(timestamptz, integer),
   jobforge.jobforge_fire_cron_trigger(uuid, timestamptz, timestamptz, jsonb, text, timestamptz),
+  jobforge.jobforge_fire_cron_triggers(jsonb, text, timestamptz),
   jobforge.jobforge_scheduler_status(integer)
   to jobforge_worker;

@@ -6,6 +6,7 @@ export {
   EVENT_TYPE_PATTERN,
   type SubmitEventOptions,
   submitEvent,
+  submitEvents,
 } from './events/submit-event.js';
 export {
   FEATURES,

@@ -1,5 +1,6 @@
 import type { QueueDriver } from './driver.js';
 import { type Migration, readMigrations } from './migrations.js';
+import { toQueueError } from './queue-error.js';
 
 export interface MigrateResult {
   /** Migrations this run applied. */
@@ -42,13 +43,18 @@ export async function migrate(
   migrations?: Migration[],
 ): Promise<MigrateResult> {
   const all = migrations ?? (await readMigrations());
-  await bootstrap(driver);
   const result: MigrateResult = { applied: [], present: [], concurrent: [] };
-  const done = new Set(
-    (await driver.query<{ id: number }>('select id from jobforge.jobforge_migrations')).map(
-      (r) => r.id,
-    ),
-  );
+  let done: Set<number>;
+  try {
+    await bootstrap(driver);
+    done = new Set(
+      (await driver.query<{ id: number }>('select id from jobforge.jobforge_migrations')).map(
+        (r) => r.id,
+      ),
+    );
+  } catch (error) {
+    throw toQueueError(error, 'migrate');
+  }
   for (const migration of all) {
     if (done.has(migration.id)) {
       result.present.push(migration.name);
@@ -58,7 +64,8 @@ export async function migrate(
       await driver.runScript(FILE_PREAMBLE + migration.sql);
       result.applied.push(migration.name);
     } catch (error) {
-      if (!isMigrationRowConflict(error)) throw error;
+      // A role that may not create what a migration creates (42501) is the user's to fix.
+      if (!isMigrationRowConflict(error)) throw toQueueError(error, `migration ${migration.name}`);
       result.concurrent.push(migration.name);
     }
   }

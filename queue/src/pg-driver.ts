@@ -70,22 +70,40 @@ export function createPgDriver(options: PgDriverOptions): QueueDriver {
     },
     async listen(channel, onNotify, onLost) {
       const client = new pg.Client(config);
-      let closing = false;
-      const lost = (error: Error) => {
-        if (closing) return;
-        closing = true;
+      // `onLost` fires at most once, and only for a connection that was listening: a failed set-up
+      // rejects instead, so the caller owns exactly one retry per failure (firing both made every
+      // outage double the LISTEN connections).
+      let armed = false;
+      let closed = false;
+      const close = () => {
+        if (closed) return;
+        closed = true;
         client.end().catch(() => {});
-        onLost?.(error);
+      };
+      const lost = (error: Error) => {
+        const wasArmed = armed;
+        armed = false;
+        close();
+        if (wasArmed) onLost?.(error);
       };
       client.on('error', lost);
       client.on('end', () => lost(new Error('the LISTEN connection closed')));
       client.on('notification', (message) => {
         if (message.channel === channel) onNotify(message.payload ?? '');
       });
-      await client.connect();
-      await client.query(`listen ${client.escapeIdentifier(channel)}`);
+      try {
+        await client.connect();
+        await client.query(`listen ${client.escapeIdentifier(channel)}`);
+      } catch (error) {
+        close();
+        throw error;
+      }
+      if (closed) throw new Error('the LISTEN connection closed while it was being set up');
+      armed = true;
       return async () => {
-        closing = true;
+        armed = false;
+        if (closed) return;
+        closed = true;
         await client.end().catch(() => {});
       };
     },

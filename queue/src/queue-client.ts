@@ -36,6 +36,8 @@ export interface ClaimOptions {
   limit: number;
   types?: string[];
   leaseMs?: number;
+  /** Start (charge an attempt to) only the first `start` jobs; reserve the rest (default: all). */
+  start?: number;
 }
 
 export interface ListOptions {
@@ -136,14 +138,48 @@ export function createQueueClient(driver: QueueDriver, options: QueueClientOptio
       );
     },
 
-    /** Claims up to `limit` due jobs under one lease (FOR UPDATE SKIP LOCKED). */
+    /**
+     * Claims up to `limit` due jobs under one lease (FOR UPDATE SKIP LOCKED). The first `start`
+     * (default: all) are started, each charged an attempt; the rest are reserved until `start`.
+     */
     async claim(claim: ClaimOptions): Promise<ClaimedJob[]> {
-      const out = await call<{ lease: string; jobs: Job[] }>(
+      const out = await call<{ lease: string; jobs: (Job & { started: boolean })[] }>(
         'jobforge_claim_jobs',
-        'select jobforge.jobforge_claim_jobs($1, $2, $3, $4, $5) as r',
-        [claim.workerId, claim.limit, claim.types ?? null, claim.leaseMs ?? 30_000, defaultTenant],
+        'select jobforge.jobforge_claim_jobs($1, $2, $3, $4, $5, $6) as r',
+        [
+          claim.workerId,
+          claim.limit,
+          claim.types ?? null,
+          claim.leaseMs ?? 30_000,
+          defaultTenant,
+          claim.start ?? null,
+        ],
       );
       return out.jobs.map((job) => ({ ...job, lease: out.lease }));
+    },
+
+    /** Starts reserved jobs, charging their attempt; returns those still held, with attempts. */
+    async start(
+      items: { id: string; lease: string }[],
+    ): Promise<{ id: string; attempts: number }[]> {
+      if (items.length === 0) return [];
+      return call(
+        'jobforge_start_jobs',
+        'select jobforge.jobforge_start_jobs($1::jsonb, $2) as r',
+        [JSON.stringify(items.map(({ id, lease }) => ({ id, lease }))), defaultTenant],
+      );
+    },
+
+    /**
+     * A worker's presence beat: alive for `ttlMs` more (0 removes it). Once it lapses, the next
+     * claim frees the worker's jobs without waiting for their leases.
+     */
+    async workerHeartbeat(workerId: string, ttlMs: number): Promise<boolean> {
+      return call(
+        'jobforge_worker_heartbeat',
+        'select jobforge.jobforge_worker_heartbeat($1, $2, $3) as r',
+        [workerId, ttlMs, defaultTenant],
+      );
     },
 
     /** Extends the leases; returns the ids of the jobs still held. */

@@ -42,12 +42,19 @@ export interface WorkerOptions {
   pollMs?: number;
   /** A handler running longer fails its attempt as retryable JOB_TIMEOUT (default 300 000 ms). */
   jobTimeoutMs?: number;
+  /**
+   * Presence: the worker announces itself every livenessMs / 3; once it has been silent for
+   * livenessMs, the next claim anywhere frees its jobs without waiting for their leases (default
+   * 6 000 ms; 0 turns presence off, leaving only the lease). A handler that blocks the event loop
+   * longer than this loses its jobs to other workers.
+   */
+  livenessMs?: number;
   /** On stop, how long in-flight jobs may finish before they are released (default 10 000 ms). */
   shutdownGraceMs?: number;
   /**
-   * Jobs claimed ahead of free slots. Default 'auto': enough to keep the slots busy for two claim
-   * round trips, from the measured handler time (fast handlers: up to 250; slow ones: none, so
-   * other workers get the jobs).
+   * Jobs claimed ahead of free slots. Default 'auto': none until a few handlers have been timed,
+   * then enough to keep the slots busy for two claim round trips, growing at most twofold per
+   * claim (fast handlers: up to 250; slow ones: none, so other workers get the jobs).
    */
   prefetch?: number | 'auto';
   /** LISTEN for new jobs (default true); polling alone otherwise. */
@@ -81,6 +88,8 @@ interface Running {
 
 const CHANNEL = 'jobforge_jobs';
 const MAX_PREFETCH = 250;
+/** Handlers timed before the automatic prefetch trusts the average. */
+const MIN_TIMED = 3;
 
 /**
  * Starts a worker: claims batches with a lease, runs handlers with bounded concurrency, records
@@ -96,26 +105,37 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
   const concurrency = positiveInt(options.concurrency ?? 10, 'concurrency');
   const fixedPrefetch =
     typeof options.prefetch === 'number' ? Math.max(0, Math.floor(options.prefetch)) : undefined;
-  let prefetch = fixedPrefetch ?? concurrency;
-  // Moving averages that size the automatic prefetch.
-  let handlerMs = 1;
+  // Automatic prefetch starts at none: a fresh worker claims only what it can start, so one that
+  // dies at start-up strands no more than `concurrency` jobs. It grows from measured handler times,
+  // at most doubling per claim, once a few handlers have finished.
+  let prefetch = fixedPrefetch ?? 0;
+  // Moving averages that size the automatic prefetch; handlerMs is unknown until measured.
+  let handlerMs: number | undefined;
+  let handlersTimed = 0;
   let claimMs = 1;
   const adapt = () => {
-    if (fixedPrefetch !== undefined) return;
-    const wanted = (2 * concurrency * claimMs) / Math.max(handlerMs, 0.001);
-    prefetch = Math.min(MAX_PREFETCH, Math.max(0, Math.ceil(wanted)));
+    if (fixedPrefetch !== undefined || handlerMs === undefined || handlersTimed < MIN_TIMED) return;
+    const wanted = Math.ceil((2 * concurrency * claimMs) / Math.max(handlerMs, 0.001));
+    prefetch = Math.min(MAX_PREFETCH, 2 * prefetch + 1, Math.max(0, wanted));
   };
   const leaseMs = positiveInt(options.leaseMs ?? 30_000, 'leaseMs');
   const heartbeatMs = options.heartbeatMs ?? Math.max(50, Math.floor(leaseMs / 3));
   const pollMs = options.pollMs ?? 1000;
   const jobTimeoutMs = options.jobTimeoutMs ?? 300_000;
   const graceMs = options.shutdownGraceMs ?? 10_000;
+  const livenessMs =
+    options.livenessMs === 0 ? 0 : positiveInt(options.livenessMs ?? 6_000, 'livenessMs');
   const workerId =
     options.workerId ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const log = (options.logger ?? silentLogger).child({ worker_id: workerId });
   const types = options.types && options.types.length > 0 ? options.types : undefined;
 
+  // Reserved jobs waiting for a slot; `starting` is a batch on its way to jobforge_start_jobs;
+  // `promised` counts the slots a claim in flight will start jobs in.
   const buffer: ClaimedJob[] = [];
+  let starting: ClaimedJob[] = [];
+  let startCall: Promise<void> | undefined;
+  let promised = 0;
   const running = new Map<string, Running>();
   const awaiting = new Map<string, ClaimedJob>();
   const stats: WorkerStats = { claimed: 0, succeeded: 0, failed: 0, dead: 0, lost: 0, released: 0 };
@@ -178,7 +198,9 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
     if (entry.settled) return;
     entry.settled = true;
     clearTimeout(entry.timer);
-    handlerMs = 0.9 * handlerMs + 0.1 * (performance.now() - entry.startedAt);
+    const took = performance.now() - entry.startedAt;
+    handlerMs = handlerMs === undefined ? took : 0.9 * handlerMs + 0.1 * took;
+    handlersTimed++;
     running.delete(entry.job.id);
     finish(entry.job, outcome);
     dispatch();
@@ -240,8 +262,55 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
       );
   }
 
+  /**
+   * Fills free slots from the buffer. A reserved job is charged its attempt (jobforge_start_jobs)
+   * before its handler runs, so a job that crashes its worker is always charged, and one that
+   * never ran never is.
+   */
   function dispatch(): void {
-    while (!stopping && running.size < concurrency && buffer.length > 0) start(buffer.shift()!);
+    if (stopping || startCall) return;
+    const free = concurrency - running.size - promised;
+    if (free <= 0 || buffer.length === 0) return;
+    const batch = buffer.splice(0, free);
+    const ready = batch.filter((job) => job.started);
+    for (const job of ready) start(job);
+    starting = batch.filter((job) => !job.started);
+    if (starting.length === 0) return;
+    startCall = startReserved(starting).finally(() => {
+      starting = [];
+      startCall = undefined;
+      dispatch();
+    });
+  }
+
+  async function startReserved(batch: ClaimedJob[]): Promise<void> {
+    let held: Map<string, number>;
+    try {
+      held = new Map(
+        (await client.start(batch.map((j) => ({ id: j.id, lease: j.lease })))).map((r) => [
+          r.id,
+          r.attempts,
+        ]),
+      );
+    } catch (error) {
+      log.warn('starting reserved jobs failed; retrying', { error: (error as Error)?.message });
+      buffer.unshift(...batch);
+      await new Promise((r) =>
+        setTimeout(r, isConnectionError(error) ? reconnectDelay(1) : pollMs),
+      );
+      return;
+    }
+    for (const job of batch) {
+      const attempts = held.get(job.id);
+      if (attempts === undefined) {
+        stats.lost++;
+        log.warn('lease lost before the job started; dropping it here', { job_id: job.id });
+        continue;
+      }
+      const started = { ...job, attempts, started: true };
+      if (stopping) buffer.push(started);
+      else start(started);
+    }
   }
 
   async function release(jobs: ClaimedJob[]): Promise<void> {
@@ -267,7 +336,7 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
     while (!stopping) {
       adapt();
       const capacity = concurrency + prefetch;
-      const room = capacity - buffer.length - running.size;
+      const room = capacity - buffer.length - starting.length - running.size;
       if (room <= 0 || (buffer.length > 0 && room < Math.ceil(capacity / 2))) {
         waitingForRoom = true;
         await pause(pollMs);
@@ -278,11 +347,21 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
       let jobs: ClaimedJob[];
       try {
         const started = performance.now();
-        jobs = await client.claim({ workerId, limit: room, leaseMs, ...(types ? { types } : {}) });
+        // Start only what free slots take now (reserved jobs already here go first); the rest is
+        // reserved, uncharged, until it starts.
+        promised = Math.max(0, concurrency - running.size - starting.length - buffer.length);
+        jobs = await client.claim({
+          workerId,
+          limit: room,
+          leaseMs,
+          start: promised,
+          ...(types ? { types } : {}),
+        });
         claimMs = 0.8 * claimMs + 0.2 * (performance.now() - started);
         if (failures > 0) log.info('database reachable again', { after_failures: failures });
         failures = 0;
       } catch (error) {
+        promised = 0;
         failures++;
         const message = (error as Error)?.message ?? String(error);
         if (isConnectionError(error))
@@ -291,24 +370,45 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
         await pause(isConnectionError(error) ? reconnectDelay(failures) : pollMs);
         continue;
       }
+      promised = 0;
       if (stopping) {
         await release(jobs);
         break;
       }
       stats.claimed += jobs.length;
-      buffer.push(...jobs);
+      for (const job of jobs) if (job.started) start(job);
+      buffer.push(...jobs.filter((job) => !job.started));
       dispatch();
       // Fewer than asked for: the queue is drained for now; wait for a notification or the poll.
       if (jobs.length < room && !wake) await pause(pollMs);
     }
   }
 
+  // LISTEN has one owner of reconnects: at most one connection and at most one pending retry at a
+  // time, whatever mix of set-up failures and lost connections an outage produces.
   let unlisten: (() => Promise<void>) | undefined;
   let listenFailures = 0;
-  async function listen(): Promise<void> {
-    if (stopping || options.listen === false) return;
+  let listenRetry: NodeJS.Timeout | undefined;
+  let connecting: Promise<void> | undefined;
+  const retryListen = () => {
+    if (stopping || listenRetry) return;
+    listenRetry = setTimeout(() => {
+      listenRetry = undefined;
+      void listen();
+    }, reconnectDelay(++listenFailures));
+    listenRetry.unref();
+  };
+  function listen(): Promise<void> {
+    if (stopping || options.listen === false || connecting || unlisten) return Promise.resolve();
+    connecting = connectListen().finally(() => {
+      connecting = undefined;
+    });
+    return connecting;
+  }
+  async function connectListen(): Promise<void> {
+    let lostEarly = false;
     try {
-      unlisten = await client.driver.listen(
+      const stopListening: () => Promise<void> = await client.driver.listen(
         CHANNEL,
         (type) => {
           if (types && type !== '' && !types.includes(type)) return;
@@ -316,23 +416,37 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
           kick();
         },
         (error) => {
+          if (unlisten !== stopListening) {
+            lostEarly = true;
+            return;
+          }
           unlisten = undefined;
           if (stopping) return;
           log.warn('LISTEN connection lost; polling until it is back', { error: error.message });
-          setTimeout(listen, reconnectDelay(++listenFailures)).unref();
+          retryListen();
         },
       );
+      if (stopping) {
+        await stopListening();
+        return;
+      }
+      if (lostEarly) throw new Error('the LISTEN connection closed as it opened');
+      unlisten = stopListening;
       listenFailures = 0;
-      if (stopping) await unlisten();
     } catch (error) {
       if (stopping) return;
       log.warn('LISTEN failed; polling until it works', { error: (error as Error)?.message });
-      setTimeout(listen, reconnectDelay(++listenFailures)).unref();
+      retryListen();
     }
   }
 
   async function heartbeat(): Promise<void> {
-    const held = [...buffer, ...[...running.values()].map((r) => r.job), ...awaiting.values()];
+    const held = [
+      ...buffer,
+      ...starting,
+      ...[...running.values()].map((r) => r.job),
+      ...awaiting.values(),
+    ];
     if (held.length === 0) return;
     const leases = new Set(held.map((j) => j.lease));
     let kept: Set<string>;
@@ -364,7 +478,20 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
     }
   }
 
+  async function announce(ttlMs: number): Promise<void> {
+    try {
+      await client.workerHeartbeat(workerId, ttlMs);
+    } catch (error) {
+      log.warn('presence beat failed', { error: (error as Error)?.message });
+    }
+  }
+
   await listen();
+  if (livenessMs > 0) await announce(livenessMs);
+  const presenceTimer =
+    livenessMs > 0
+      ? setInterval(() => void announce(livenessMs), Math.max(50, Math.floor(livenessMs / 3)))
+      : undefined;
   const heartbeatTimer = setInterval(() => void heartbeat(), heartbeatMs);
   const loop = fetchLoop();
   log.info('worker started', { concurrency, types: types ?? 'all', lease_ms: leaseMs });
@@ -378,6 +505,7 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
         stopping = true;
         kick();
         await loop;
+        await startCall;
         await release(buffer.splice(0));
         if (running.size > 0) {
           log.info('waiting for in-flight jobs', { jobs: running.size, grace_ms: graceMs });
@@ -401,7 +529,13 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
         await release(unfinished.map((e) => e.job));
         await batcher.drain();
         clearInterval(heartbeatTimer);
-        await unlisten?.();
+        clearInterval(presenceTimer);
+        if (livenessMs > 0) await announce(0);
+        clearTimeout(listenRetry);
+        await connecting;
+        const stopListening = unlisten;
+        unlisten = undefined;
+        await stopListening?.();
         log.info('worker stopped', { ...stats });
       })();
       return stopped;

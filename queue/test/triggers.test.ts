@@ -10,7 +10,7 @@ import {
   setTriggerState,
   triggerHistory,
 } from '../src/triggers/manage-triggers.js';
-import { createScheduler } from '../src/triggers/run-scheduler.js';
+import { createScheduler, runScheduler } from '../src/triggers/run-scheduler.js';
 import { schedulerStatus } from '../src/triggers/scheduler-status.js';
 import { DRIVERS } from './drivers.js';
 
@@ -102,6 +102,35 @@ describe.each(DRIVERS)('cron and event triggers on $name', ({ open }) => {
       ],
     );
     expect(again[0]!.r.stale).toBe(true);
+    await setTriggerState(driver, trigger.id, 'disabled', { tenantId });
+  });
+
+  it('runs on the real clock until aborted, firing each second, then gives the lease up', async () => {
+    const tenantId = randomUUID();
+    const { trigger } = await addTrigger(
+      driver,
+      {
+        name: 'every-second',
+        cron: '* * * * * *',
+        timezone: 'UTC',
+        jobType: 'tick',
+        maxInstances: 100,
+      },
+      { tenantId },
+    );
+    // Earlier tests left leases at far-future test clocks: start from a free lease.
+    await driver.query('delete from jobforge.jobforge_scheduler_lease');
+    const controller = new AbortController();
+    const running = runScheduler({ driver, signal: controller.signal, holder: 'real' });
+    await new Promise((r) => setTimeout(r, 2600));
+    controller.abort();
+    await running;
+    const fired = (await triggerHistory(driver, trigger.id, { tenantId })).filter(
+      (h) => h.outcome === 'fired',
+    );
+    expect(fired.length).toBeGreaterThanOrEqual(1);
+    const status = await schedulerStatus(driver);
+    expect(status).toMatchObject({ holder: 'real', leading: false });
     await setTriggerState(driver, trigger.id, 'disabled', { tenantId });
   });
 

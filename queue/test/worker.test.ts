@@ -5,21 +5,7 @@ import { createJsonLogger } from '../src/json-logger.js';
 import { createQueueClient, type QueueClient } from '../src/queue-client.js';
 import { type JobHandler, runWorker, type WorkerOptions } from '../src/run-worker.js';
 import type { JobStatus } from '../src/types.js';
-import { createTestDatabase, type TestDatabase } from './helpers.js';
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  ms = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { createTestDatabase, type TestDatabase, until } from './helpers.js';
 
 describe('the worker', () => {
   let db: TestDatabase;

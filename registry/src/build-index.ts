@@ -11,11 +11,11 @@ import {
   SCHEMA_FILE,
   SIGNATURE_FILE,
 } from './index-format.js';
+import { nextSignature, type SigningOptions } from './index-freshness.js';
 import { INDEX_SCHEMA_TEXT } from './index-schema.js';
 import { integrityHex } from './integrity.js';
 import { type BuiltVersion, mergeIndex, serializeIndex } from './merge-index.js';
 import { readRegistryDir, refuseStrays } from './read-registry-dir.js';
-import { signIndex } from './sign-index.js';
 import { epochToIso } from './source-date-epoch.js';
 import { validateConnectors } from './validate-connectors.js';
 import { versionRecord } from './version-record.js';
@@ -28,6 +28,8 @@ export interface BuildRegistryOptions {
   outDir?: string;
   /** Ed25519 private key that signs the index; without one the index is written unsigned. */
   key?: KeyInput;
+  /** Serial and expiry of the signature (see index-freshness.ts). */
+  signing?: SigningOptions;
   /** Validate, bundle and merge, but write nothing. */
   dryRun?: boolean;
   /** Seconds since the epoch stamped on newly published versions (default: $SOURCE_DATE_EPOCH, else none). */
@@ -173,7 +175,7 @@ export async function buildRegistry(
     result.written.push(SCHEMA_FILE);
   if (await writeIfChanged(join(outDir, INDEX_FILE), indexBytes)) result.written.push(INDEX_FILE);
   if (options.key) {
-    const envelope = `${JSON.stringify(signIndex(indexBytes, options.key), null, 2)}\n`;
+    const envelope = await nextSignature(outDir, indexBytes, options.key, options.signing);
     if (await writeIfChanged(join(outDir, SIGNATURE_FILE), Buffer.from(envelope)))
       result.written.push(SIGNATURE_FILE);
   } else {

@@ -55,6 +55,7 @@ export {
   SCHEMA_FILE,
   SIGNATURE_FILE,
 } from './index-format.js';
+export { nextSignature, type SigningOptions } from './index-freshness.js';
 export { INDEX_SCHEMA, indexSchemaProblems } from './index-schema.js';
 export { integrityHex, integrityOf, matchesIntegrity } from './integrity.js';
 export { lineColumn } from './line-column.js';
@@ -97,8 +98,15 @@ export {
 } from './scaffold/scaffold-answers.js';
 export { type ScaffoldResult, scaffoldConnector } from './scaffold/scaffold-connector.js';
 export { type SchemaRow, schemaRows } from './schema-rows.js';
+export { fileSerialStore, memorySerialStore, type SerialStore } from './serial-store.js';
 export { type ServedRegistry, serveRegistry } from './serve-registry.js';
-export { type IndexSignatureCheck, signIndex, verifyIndexSignature } from './sign-index.js';
+export {
+  DEFAULT_INDEX_VALIDITY_MS,
+  type IndexFreshness,
+  type IndexSignatureCheck,
+  signIndex,
+  verifyIndexSignature,
+} from './sign-index.js';
 export {
   type ValidatedConnector,
   type ValidateOptions,

@@ -1,18 +1,31 @@
-import { JobForgeError } from '@jobforge/sdk';
+import { isJobForgeError, JobForgeError, parseBoundedJson } from '@jobforge/sdk';
 import { INDEX_FORMAT, type RegistryIndex } from './index-format.js';
 import { indexSchemaProblems } from './index-schema.js';
+import { indexShapeProblems } from './index-shape.js';
 
 /**
- * Parses index.json bytes and checks them against index.schema.json. Throws `INDEX_FORMAT_UNSUPPORTED`
- * for a format this code does not know (checked first, so a newer index gets that message rather
- * than a list of schema errors) and `INDEX_INVALID` for anything else wrong.
+ * Nesting an index may have: connector metadata carries JSON Schemas (input_schema, output_schema)
+ * that nest, but not this deep. Checked before any value is built.
+ */
+export const MAX_INDEX_DEPTH = 128;
+
+/**
+ * Parses index.json bytes (depth-bounded) and checks them against index.schema.json and the shapes
+ * the build writes (index-shape.ts). Throws `INDEX_FORMAT_UNSUPPORTED` for a format this code does
+ * not know (checked first, so a newer index gets that message rather than a list of schema errors)
+ * and `INDEX_INVALID` for anything else wrong.
  */
 export function parseIndex(bytes: Uint8Array | string, where: string): RegistryIndex {
   let value: unknown;
   try {
-    value = JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8'));
+    // The caller's read already capped the bytes.
+    value = parseBoundedJson(bytes, {
+      maxBytes: Number.MAX_SAFE_INTEGER,
+      maxDepth: MAX_INDEX_DEPTH,
+    });
   } catch (error) {
-    throw new JobForgeError('INDEX_INVALID', `${where} is not JSON: ${(error as Error).message}`, {
+    const why = isJobForgeError(error) ? error.message : 'it cannot be parsed';
+    throw new JobForgeError('INDEX_INVALID', `${where} is not usable JSON: ${why}`, {
       where,
       hint: 'rebuild the registry with `jobforge registry build`',
     });
@@ -32,6 +45,7 @@ export function parseIndex(bytes: Uint8Array | string, where: string): RegistryI
     );
   }
   const problems = indexSchemaProblems(value);
+  if (problems.length === 0) problems.push(...indexShapeProblems(value as RegistryIndex));
   if (problems.length > 0) {
     throw new JobForgeError(
       'INDEX_INVALID',

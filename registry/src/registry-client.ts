@@ -6,12 +6,18 @@ import { type LoadedIndex, loadIndex, type TrustOptions } from './load-index.js'
 import { readArtifact } from './read-artifact.js';
 import { openRegistrySource } from './registry-source.js';
 import { type Resolution, type ResolveOptions, resolveVersion } from './resolve-version.js';
+import { fileSerialStore } from './serial-store.js';
 
 export interface RegistryClientOptions extends TrustOptions {
   /** A registry directory, or its http(s) base URL. */
   registry: string;
   /** Where verified artifacts are kept, by sha256. Default `.jobforge/cache/artifacts`. */
   cacheDir?: string;
+  /**
+   * The file that remembers the highest index serial accepted per registry and key, so an older
+   * signed index is refused later (INDEX_ROLLBACK). Default `index-serials.json` in `cacheDir`.
+   */
+  serialsFile?: string;
   /** Per HTTP request. Default 10 s. */
   timeoutMs?: number;
   /** What the host offers; versions needing more are not resolved. */
@@ -43,12 +49,15 @@ export function createRegistryClient(options: RegistryClientOptions) {
   const source = openRegistrySource(options.registry, {
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
-  const cache = artifactCache(options.cacheDir ?? join('.jobforge', 'cache', 'artifacts'));
+  const cacheDir = options.cacheDir ?? join('.jobforge', 'cache', 'artifacts');
+  const cache = artifactCache(cacheDir);
   const warn = options.onWarning ?? (() => {});
+  const serials =
+    options.serials ?? fileSerialStore(options.serialsFile ?? join(cacheDir, 'index-serials.json'));
   let loaded: LoadedIndex | undefined;
 
   const load = async (): Promise<LoadedIndex> => {
-    loaded = await loadIndex(source, options, loaded);
+    loaded = await loadIndex(source, { ...options, serials }, loaded);
     for (const warning of loaded.warnings) warn(warning);
     return loaded;
   };

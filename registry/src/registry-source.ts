@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { JobForgeError } from '@jobforge/sdk';
+import { readBoundedFile } from './read-bounded-file.js';
 
 export type SourceRead =
   | { status: 'ok'; bytes: Buffer; etag?: string }
@@ -41,19 +41,21 @@ function dirSource(location: string): RegistrySource {
     describe: (file) => join(location, file),
     async read(file, { maxBytes = DEFAULT_MAX_BYTES } = {}) {
       const path = join(root, file);
-      try {
-        const info = await stat(path);
-        if (info.size > maxBytes) throw tooLarge(join(location, file), info.size, maxBytes);
-        return { status: 'ok', bytes: await readFile(path) };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
-        if (error instanceof JobForgeError) throw error;
+      // A registry's files are regular files: a symlink to /dev/zero or a FIFO is refused, not read.
+      const read = await readBoundedFile(path, maxBytes);
+      if (read.ok) return { status: 'ok', bytes: read.bytes };
+      if (read.reason === 'missing') return { status: 'missing' };
+      if (read.reason === 'too-large')
         throw new JobForgeError(
-          'REGISTRY_UNREACHABLE',
-          `cannot read ${join(location, file)}: ${(error as Error).message}`,
+          'REGISTRY_TOO_LARGE',
+          `${join(location, file)} is ${read.detail} bytes allowed`,
           { where: path },
         );
-      }
+      throw new JobForgeError(
+        read.reason === 'error' ? 'REGISTRY_UNREACHABLE' : 'REGISTRY_FILE_INVALID',
+        `cannot read ${join(location, file)}: ${read.detail}`,
+        { where: path, hint: 'a registry directory holds only regular files' },
+      );
     },
   };
 }
@@ -65,38 +67,65 @@ function httpSource(location: string, timeoutMs: number): RegistrySource {
     describe: (file) => new URL(file, base).href,
     async read(file, { etag, maxBytes = DEFAULT_MAX_BYTES } = {}) {
       const url = new URL(file, base).href;
-      const signal = AbortSignal.timeout(timeoutMs);
-      let response: Response;
+      // A timer the client holds (AbortSignal.timeout's can be collected with its signal, and then
+      // a slow body is never cut off); it covers the headers and the whole body.
+      const controller = new AbortController();
+      const timer = setTimeout(
+        () => controller.abort(new DOMException('timed out', 'TimeoutError')),
+        timeoutMs,
+      );
       try {
-        response = await fetch(url, {
-          signal,
-          redirect: 'error',
-          headers: etag ? { 'if-none-match': etag } : {},
-        });
-      } catch (error) {
-        throw networkError(url, error, timeoutMs);
+        return await request(url, etag, maxBytes, controller.signal);
+      } finally {
+        clearTimeout(timer);
       }
-      if (response.status === 304) {
-        await response.body?.cancel();
-        return { status: 'not-modified' };
-      }
-      if (response.status === 404) {
-        await response.body?.cancel();
-        return { status: 'missing' };
-      }
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw new JobForgeError(
-          'REGISTRY_HTTP_ERROR',
-          `GET ${url} answered HTTP ${response.status}`,
-          { where: url, hint: 'check the registry URL, or try again when the server is healthy' },
-        );
-      }
-      const bytes = await readBody(response, url, maxBytes, timeoutMs);
-      const tag = response.headers.get('etag');
-      return { status: 'ok', bytes, ...(tag ? { etag: tag } : {}) };
     },
   };
+
+  async function request(
+    url: string,
+    etag: string | undefined,
+    maxBytes: number,
+    signal: AbortSignal,
+  ): Promise<SourceRead> {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        signal,
+        redirect: 'error',
+        headers: etag ? { 'if-none-match': etag } : {},
+      });
+    } catch (error) {
+      throw networkError(url, error, timeoutMs);
+    }
+    if (response.status === 304 && !etag) {
+      await response.body?.cancel();
+      throw new JobForgeError(
+        'REGISTRY_HTTP_ERROR',
+        `GET ${url} answered 304 Not Modified to a request that had nothing cached`,
+        { where: url, hint: 'the server or a proxy is misbehaving' },
+      );
+    }
+    if (response.status === 304) {
+      await response.body?.cancel();
+      return { status: 'not-modified' };
+    }
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return { status: 'missing' };
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new JobForgeError(
+        'REGISTRY_HTTP_ERROR',
+        `GET ${url} answered HTTP ${response.status}`,
+        { where: url, hint: 'check the registry URL, or try again when the server is healthy' },
+      );
+    }
+    const bytes = await readBody(response, url, maxBytes, timeoutMs);
+    const tag = response.headers.get('etag');
+    return { status: 'ok', bytes, ...(tag ? { etag: tag } : {}) };
+  }
 }
 
 async function readBody(

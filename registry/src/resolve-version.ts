@@ -27,6 +27,7 @@ export type Resolution =
 
 /** Splits `id@range` (`id` alone means any version). */
 export function parseSpec(spec: string): { id: string; range: string } | undefined {
+  if (spec.length > 300) return undefined;
   const at = spec.indexOf('@');
   const id = at === -1 ? spec : spec.slice(0, at);
   const range = at === -1 ? '*' : spec.slice(at + 1) || '*';
@@ -91,10 +92,14 @@ export function resolveVersion(
     const deprecated = version.deprecated;
     if (deprecated !== false || version.status === 'deprecated') {
       const details = typeof deprecated === 'object' ? deprecated : {};
+      const message = printable(details.message);
+      const replacement = printable(details.replacement);
       warnings.push(
-        `${id}@${version.version} is deprecated${details.message ? `: ${details.message}` : ''}${details.replacement ? ` (use ${details.replacement} instead)` : ''}`,
+        `${id}@${version.version} is deprecated${message ? `: ${message}` : ''}${replacement ? ` (use ${replacement} instead)` : ''}`,
       );
     }
+    const widened = widening(connector, version);
+    if (widened) warnings.push(`${id}@${version.version} ${widened}`);
     return { ok: true, connector, version, warnings };
   }
   return {
@@ -142,4 +147,35 @@ function hostAllowed(host: string, allowed: readonly string[]): boolean {
       rule === host ||
       (rule.startsWith('*.') && host.endsWith(rule.slice(1)) && host.length > rule.length - 1),
   );
+}
+
+/**
+ * Publisher text made safe for a terminal: control characters (escape sequences that could rewrite
+ * the screen or the title) become U+FFFD, and it is cut to 500 characters.
+ */
+function printable(text: unknown): string {
+  if (typeof text !== 'string') return '';
+  return text
+    .slice(0, 500)
+    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
+}
+
+/**
+ * What the chosen version asks for that the next older usable version did not (network hosts,
+ * secrets), so a host sees an update widen its permissions instead of taking it silently.
+ */
+function widening(connector: IndexConnector, chosen: IndexVersion): string | undefined {
+  const at = connector.versions.indexOf(chosen);
+  const before = connector.versions.slice(at + 1).find((v) => !v.yanked);
+  if (!before) return undefined;
+  const added = (now: readonly string[] = [], then: readonly string[] = []) =>
+    now.filter((item) => !then.includes(item)).map(printable);
+  const hosts = added(chosen.permissions.network, before.permissions.network);
+  const secrets = added(chosen.permissions.secrets, before.permissions.secrets);
+  if (hosts.length === 0 && secrets.length === 0) return undefined;
+  const parts = [
+    ...(hosts.length > 0 ? [`network access to ${hosts.join(', ')}`] : []),
+    ...(secrets.length > 0 ? [`the secrets ${secrets.join(', ')}`] : []),
+  ];
+  return `asks for more than ${before.version} did: ${parts.join(' and ')}; pass a host policy (--allow-hosts, --policy) to refuse it`;
 }

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JobForgeError, type KeyInput, writeFileAtomic } from '@jobforge/sdk';
 import { INDEX_FILE, SIGNATURE_FILE } from './index-format.js';
+import { nextSignature } from './index-freshness.js';
 import { serializeIndex } from './merge-index.js';
 import { parseIndex } from './parse-index.js';
-import { signIndex } from './sign-index.js';
 
 /**
  * Marks one published version yanked: it stays in the index (and its artifact on disk) so existing
@@ -64,10 +64,7 @@ export async function yankVersion(
   const next = Buffer.from(serializeIndex(index));
   await writeFileAtomic(indexPath, next);
   if (options.key)
-    await writeFileAtomic(
-      join(dir, SIGNATURE_FILE),
-      `${JSON.stringify(signIndex(next, options.key), null, 2)}\n`,
-    );
+    await writeFileAtomic(join(dir, SIGNATURE_FILE), await nextSignature(dir, next, options.key));
   return { alreadyYanked: false };
 }
 

@@ -73,9 +73,10 @@ describe('registry build', () => {
     expect(result.keyid).toBe(pair.keyId);
     const indexBytes = readFileSync(join(out, 'index.json'));
     const envelope = JSON.parse(readFileSync(join(out, 'index.dsse.json'), 'utf8'));
-    expect(verifyIndexSignature(indexBytes, envelope, [pair.publicKeyPem])).toEqual({
+    expect(verifyIndexSignature(indexBytes, envelope, [pair.publicKeyPem])).toMatchObject({
       ok: true,
       keyid: pair.keyId,
+      freshness: { serial: 1 },
     });
     for (const connector of index.connectors) {
       const { artifact } = connector.versions[0]!;

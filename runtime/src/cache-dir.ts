@@ -1,6 +1,7 @@
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { privateDirProblem } from '@jobforge/sdk';
 
 /**
  * Where bundles wait to be loaded: a folder under the OS temp dir that this user owns and nobody else
@@ -11,10 +12,7 @@ import { join } from 'node:path';
 export function defaultCacheDir(): string {
   const dir = join(tmpdir(), `jobforge-runtime-${process.getuid?.() ?? 'user'}`);
   mkdirSync(dir, { recursive: true, mode: 0o755 });
-  const stat = lstatSync(dir);
-  const mine =
-    stat.isDirectory() && (process.getuid === undefined || stat.uid === process.getuid());
-  if (mine && (stat.mode & 0o022) === 0) return dir;
+  if (privateDirProblem(dir) === undefined) return dir;
   const fresh = mkdtempSync(join(tmpdir(), 'jobforge-runtime-'));
   chmodSync(fresh, 0o755);
   return fresh;

@@ -1,4 +1,5 @@
 import {
+  boundText,
   type ConnectorError,
   canonicalize,
   type EvidenceDenial,
@@ -26,7 +27,7 @@ export function checkChildOutcome(
     ok: false,
     error: {
       code: 'INVALID_RESULT',
-      message: `the connector returned an invalid result: ${why}`,
+      message: boundText(`the connector returned an invalid result: ${why}`, MAX_MESSAGE),
       retryable: false,
     },
     claims: undefined,
@@ -54,8 +55,8 @@ export function checkChildOutcome(
     if (typeof e.retryable !== 'boolean') return invalid('error.retryable must be a boolean');
     const error: ConnectorError = {
       code: e.code,
-      message: redactSecrets(typeof e.message === 'string' ? e.message : '', secrets).slice(
-        0,
+      message: boundText(
+        redactSecrets(typeof e.message === 'string' ? e.message : '', secrets),
         MAX_MESSAGE,
       ),
       retryable: e.retryable,
@@ -80,9 +81,9 @@ export function checkChildDenials(value: unknown): EvidenceDenial[] {
       return [];
     return [
       {
-        kind: x.kind.slice(0, 40),
-        target: x.target.slice(0, 300),
-        reason: `${x.reason.slice(0, 500)} (reported by the sandbox)`,
+        kind: boundText(x.kind, 40),
+        target: boundText(x.target, 300),
+        reason: `${boundText(x.reason, 500)} (reported by the sandbox)`,
       },
     ];
   });

@@ -22,6 +22,8 @@ export interface PoolStats {
   spares: number;
   spawned: number;
   recycled: number;
+  /** CPU children used while idle in the pool (ms, host-measured); past a small cap a child is ended. */
+  idleCpuMs: number;
 }
 
 /**
@@ -39,6 +41,7 @@ export class ChildPool {
   #waiters: (() => void)[] = [];
   #spawned = 0;
   #recycled = 0;
+  #idleCpuMs = 0;
   #closed = false;
   #reaper: NodeJS.Timeout | undefined;
 
@@ -69,7 +72,10 @@ export class ChildPool {
       const idle = list?.pop();
       // Empty lists go, so the map does not grow with every tenant ever seen.
       if (list && list.length === 0) this.#idle.delete(key);
-      if (idle && !idle.dead) return idle;
+      if (idle && !idle.dead) {
+        idle.markBusy();
+        if (!idle.dead) return idle;
+      }
       if (this.#live.size >= this.#options.maxChildren) this.#evictOne();
       if (this.#live.size < this.#options.maxChildren || this.#spares.length > 0) {
         const child = this.#spares.shift() ?? this.#spawn();
@@ -99,6 +105,7 @@ export class ChildPool {
     } else {
       const list = this.#idle.get(child.boundTo!) ?? [];
       child.idleSince = performance.now();
+      child.markIdle();
       list.push(child);
       this.#idle.set(child.boundTo!, list);
       this.#scheduleReap();
@@ -116,6 +123,7 @@ export class ChildPool {
       spares: this.#spares.length,
       spawned: this.#spawned,
       recycled: this.#recycled,
+      idleCpuMs: this.#idleCpuMs + [...this.#live].reduce((sum, c) => sum + c.idleCpuMs, 0),
     };
   }
 
@@ -161,6 +169,7 @@ export class ChildPool {
     child.kill();
     if (!this.#live.delete(child)) return;
     this.#recycled++;
+    this.#idleCpuMs += child.idleCpuMs;
     this.#slots.delete(child.uidSlot);
     const spare = this.#spares.indexOf(child);
     if (spare !== -1) this.#spares.splice(spare, 1);

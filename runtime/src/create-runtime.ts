@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   backoffDelay,
+  boundText,
   type ConnectorError,
   canonicalize,
+  type DsseEnvelope,
   EvidenceBuilder,
   type EvidenceDenial,
+  type EvidenceEnd,
   isJobForgeError,
   JobForgeError,
   type RetryPolicy,
@@ -168,19 +171,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const denials: EvidenceDenial[] = [];
     const started = performance.now();
     let attempts = 0;
-    const finish = (outcome: CheckedOutcome): SandboxRun => {
-      const error = outcome.ok ? null : outcome.error;
+    const finish = (checked: CheckedOutcome): SandboxRun => {
       const end = {
         attempts: Math.max(1, attempts),
         policy: policyOf(isolation, limits, policy, meta, timeoutMs),
-        denials,
+        denials: denials.map(wellFormedDenial),
         // The connector's own words: declared secrets are taken out before the host signs them.
-        claims: redactJson(outcome.claims, secrets),
+        claims: redactJson(checked.claims, secrets),
       };
-      const statement = outcome.ok
-        ? builder.buildSuccess(outcome.data, end)
-        : builder.buildFailure(outcome.error, end);
-      const evidence = signEvidence(statement, key);
+      const { outcome, evidence } = signOutcome(builder, key, checked, end);
+      const error = outcome.ok ? null : outcome.error;
       stats.record(
         name,
         error?.code ?? null,
@@ -311,4 +311,46 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       pool.close();
     },
   };
+}
+
+/** Every string the host signs is well-formed: a lone surrogate would make signing refuse it. */
+function wellFormedDenial(d: EvidenceDenial): EvidenceDenial {
+  return {
+    kind: boundText(d.kind, 40),
+    target: boundText(d.target, 300),
+    reason: boundText(d.reason, 1000),
+  };
+}
+
+/**
+ * Every run ends with signed evidence: the host signs what it built; if that cannot be signed (a
+ * value it did not make well-formed), it signs a failure that says so, without the connector's
+ * claims, and returns that failure, so the caller never gets a result its evidence does not cover.
+ */
+function signOutcome(
+  builder: EvidenceBuilder,
+  key: ReturnType<typeof toPrivateKey>,
+  checked: CheckedOutcome,
+  end: EvidenceEnd,
+): { outcome: CheckedOutcome; evidence: DsseEnvelope } {
+  const outcome: CheckedOutcome = checked.ok
+    ? checked
+    : { ...checked, error: { ...checked.error, message: boundText(checked.error.message, 1000) } };
+  try {
+    const statement = outcome.ok
+      ? builder.buildSuccess(outcome.data, end)
+      : builder.buildFailure(outcome.error, end);
+    return { outcome, evidence: signEvidence(statement, key) };
+  } catch {
+    const error: ConnectorError = {
+      code: 'INVALID_RESULT',
+      message: 'the host could not sign evidence for what the connector reported; it was dropped',
+      retryable: false,
+    };
+    const fallback = { ...end, claims: undefined, denials: [] };
+    return {
+      outcome: { ok: false, error, claims: undefined },
+      evidence: signEvidence(builder.buildFailure(error, fallback), key),
+    };
+  }
 }

@@ -1,5 +1,5 @@
 import type { EvidenceDenial } from '@jobforge/sdk';
-import { redactSecrets } from '@jobforge/sdk';
+import { boundText, redactSecrets } from '@jobforge/sdk';
 import { type CheckedOutcome, checkChildDenials, checkChildOutcome } from './check-outcome.js';
 import type { EgressAnswer } from './child/proxied-fetch.js';
 import type { ChildPool } from './child-pool.js';
@@ -12,6 +12,8 @@ export const KILL_GRACE_MS = 250;
 const CLOCK_SLACK_MS = 10;
 /** Log lines one call may send to the host's logger. */
 const MAX_LOG_LINES = 200;
+/** Code points of a failure message the host keeps (and signs). */
+const MAX_MESSAGE = 1000;
 /** Requests one call may have in flight through the egress proxy at once; the rest wait. */
 export const MAX_CONCURRENT_REQUESTS = 4;
 /**
@@ -59,7 +61,7 @@ export async function runAttempt(
       ok: false,
       error: {
         code,
-        message: redactSecrets(message, call.secrets),
+        message: boundText(redactSecrets(message, call.secrets), MAX_MESSAGE),
         retryable: code === 'TIMEOUT',
       },
       claims: undefined,
@@ -92,6 +94,11 @@ export async function runAttempt(
   const budget = createEgressBudget(call.egressBudgetBytes ?? pool.memoryBytes);
   let inFlight = 0;
   const queued: (() => void)[] = [];
+  const overBudget = (): EgressAnswer => {
+    const reason = `the call's requests and responses passed its egress budget of ${budget.limit} bytes`;
+    call.denials.push({ kind: 'network', target: 'egress', reason });
+    return { ok: false, code: 'RESPONSE_TOO_LARGE', message: reason };
+  };
   const remaining = Math.ceil(deadlineAt - performance.now());
   try {
     if (remaining <= 0)
@@ -104,13 +111,16 @@ export async function runAttempt(
       {
         timeoutMs: call.timeoutMs,
         deadlineMs: remaining + KILL_GRACE_MS,
-        onFetch: async (request): Promise<EgressAnswer> => {
+        onFetch: async (request, frameBytes): Promise<EgressAnswer> => {
           if (++requests > maxRequests)
             return {
               ok: false,
               code: 'TOO_MANY_REQUESTS',
               message: `a call may make at most ${maxRequests} requests`,
             };
+          // Every byte the host holds for this call counts against its budget: the request's
+          // frame while it waits for a slot, and the answer's frame until the child reads it.
+          if (!budget.take(frameBytes)) return overBudget();
           // At most a few requests in flight per call; the rest queue.
           // A finishing request hands its slot straight to the next one in the queue.
           if (inFlight >= MAX_CONCURRENT_REQUESTS)
@@ -119,13 +129,14 @@ export async function runAttempt(
           try {
             if (abort.signal.aborted)
               return { ok: false, code: 'NETWORK_ERROR', message: 'the call has ended' };
-            return await egressFetch(
+            const answer = await egressFetch(
               request,
               call.egress,
               abort.signal,
               (d) => call.denials.push({ kind: 'network', ...d }),
               budget,
             );
+            return budget.take(answerBytes(answer)) ? answer : overBudget();
           } finally {
             const next = queued.shift();
             if (next) next();
@@ -133,7 +144,8 @@ export async function runAttempt(
           }
         },
         onLog: (level, message, fields) => {
-          if (++lines <= MAX_LOG_LINES) call.log(level, message, fields);
+          if (++lines <= MAX_LOG_LINES)
+            call.log(level, boundText(message, MAX_MESSAGE * 2), fields);
         },
       },
     );
@@ -150,7 +162,7 @@ export async function runAttempt(
         !(known === 'TIMEOUT' && performance.now() >= deadlineAt - CLOCK_SLACK_MS)
       )
         known = 'CONNECTOR_THREW';
-      return sandboxError(known, String(message ?? ''));
+      return sandboxError(known, message);
     }
     const outcome = checkChildOutcome(answer.outcome, call.secrets);
     healthy = outcome.ok && !answer.tainted;
@@ -159,4 +171,12 @@ export async function runAttempt(
     abort.abort();
     pool.release(child, healthy);
   }
+}
+
+/** What an answer's frame holds in the host until the child reads it (base64 body included). */
+function answerBytes(answer: EgressAnswer): number {
+  if (!answer.ok) return answer.message.length + 64;
+  let bytes = answer.body.length + answer.url.length + answer.statusText.length + 128;
+  for (const [name, value] of answer.headers) bytes += name.length + value.length + 8;
+  return bytes;
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { createFrameReader } from './child/frame-codec.js';
 import type { EgressAnswer, EgressRequest } from './child/proxied-fetch.js';
+import { type ChildFrame, type ChildFrames, parseChildFrame } from './frames/child-frames.js';
 import { type Isolation, USERNS_ARGS } from './isolation.js';
 
 export interface ChildSpec {
@@ -28,7 +29,7 @@ export type ChildOutcome =
       kind: 'result';
       outcome?: unknown;
       error?: { code: string; message: string };
-      denials: unknown;
+      denials: ChildFrames['result']['denials'];
       tainted?: boolean;
     }
   | { kind: 'fault'; code: string; message: string };
@@ -38,12 +39,22 @@ export interface CallHooks {
   timeoutMs: number;
   /** When the host kills the child: the timeout plus a grace for the child's own abort. */
   deadlineMs: number;
-  onFetch(request: EgressRequest): Promise<EgressAnswer>;
+  /** `frameBytes`: what the request's frame holds in the host, to count against the call's budget. */
+  onFetch(request: EgressRequest, frameBytes: number): Promise<EgressAnswer>;
   onLog(level: string, message: string, fields: unknown): void;
 }
 
 const PAGE = 4096;
 const WATCH_MS = 20;
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+/**
+ * CPU one idle period may use before the child is ended: V8's background threads (concurrent GC,
+ * compilation) finish their work after a call, so a little is the runtime's own housekeeping.
+ */
+export const IDLE_CPU_LIMIT_MS = 200;
+/** How often the watchdog reads an idle child's CPU time, in watchdog rounds. */
+const CPU_EVERY = 10;
 
 /**
  * One sandbox process: spawned with the permission model, no environment, its own uid and (where
@@ -60,16 +71,25 @@ export class SandboxChild {
   boundTo: string | undefined;
   dead = false;
   #channel: Socket;
-  #waiting: ((frame: Record<string, unknown>) => void) | undefined;
+  #waiting: ((frame: ChildFrame) => void) | undefined;
   #onFault: ((code: string, message: string) => void) | undefined;
-  #stderr = '';
   #ready: Promise<void>;
   #hooks: CallHooks | undefined;
   /** The one frame the host is waiting for (type and id); any other frame is a violation. */
   #expect: { t: string; id?: number } | undefined = { t: 'ready' };
   #watchdogFired = false;
+  /** The highest resident memory the watchdog saw: what the host measured, not what the child said. */
+  #peakRss = 0;
+  /** CPU ticks when the child last went idle; undefined while it is busy or before its first call. */
+  #idleTicks: number | undefined;
+  #round = 0;
+  /** CPU time the child used while idle in the pool, as the host measured it (its whole life). */
+  idleCpuMs = 0;
+  /** The same, in the current idle period only: the limit applies per period. */
+  #periodCpuMs = 0;
   readonly #watchdog: NodeJS.Timeout;
   readonly #rssLimitBytes: number;
+  readonly #heapBytes: number;
 
   constructor(spec: ChildSpec) {
     const { isolation } = spec;
@@ -83,7 +103,8 @@ export class SandboxChild {
       ...(spec.withoutNetworkGuard ? ['--without-network-guard'] : []),
     ];
     const id = isolation.uidBase === null ? null : isolation.uidBase + spec.uidSlot;
-    const stdio: ('ignore' | 'pipe')[] = ['ignore', 'ignore', 'pipe', 'pipe'];
+    // stderr is not read: nothing the child prints may decide how its end is classified.
+    const stdio: ('ignore' | 'pipe')[] = ['ignore', 'ignore', 'ignore', 'pipe'];
     // The runner drops to the sandbox uid itself, as its first act: the node binary and the runner
     // may sit where only root can reach them (a 0700 temp folder), so exec happens as root.
     if (id !== null) nodeArgs.push(`--sandbox-uid=${id}`);
@@ -96,13 +117,11 @@ export class SandboxChild {
     this.process = spawn(launch[0], launch[1], { env: {}, cwd: '/', stdio });
     this.uidSlot = spec.uidSlot;
     this.#rssLimitBytes = spec.rssLimitBytes;
+    this.#heapBytes = spec.heapMb * 1024 * 1024;
     this.#channel = this.process.stdio[3] as Socket;
-    this.process.stderr?.on('data', (chunk: Buffer) => {
-      this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-8192);
-    });
     const reader = createFrameReader(
       spec.maxFrameBytes,
-      (text) => this.#onFrame(text),
+      (text) => this.#onFrameSafely(text),
       (bytes) =>
         this.#fault(
           'OUTPUT_TOO_LARGE',
@@ -127,6 +146,8 @@ export class SandboxChild {
     this.#watchdog = setInterval(() => {
       if (this.dead) return;
       const rss = this.rssBytes();
+      if (rss > this.#peakRss) this.#peakRss = rss;
+      if (this.#idleTicks !== undefined && ++this.#round % CPU_EVERY === 0) this.#checkIdleCpu();
       if (rss > this.#rssLimitBytes) {
         this.#watchdogFired = true;
         this.#fault(
@@ -156,7 +177,8 @@ export class SandboxChild {
     );
     if (answer.kind === 'fault')
       throw Object.assign(new Error(answer.message), { code: answer.code });
-    if (answer.frame.ok !== true) throw new Error(String(answer.frame.message ?? 'load failed'));
+    const loaded = answer.frame as ChildFrames['loaded'];
+    if (!loaded.ok) throw new Error(loaded.message ?? 'load failed');
   }
 
   async call(frame: Record<string, unknown>, hooks: CallHooks): Promise<ChildOutcome> {
@@ -168,17 +190,52 @@ export class SandboxChild {
         id: frame.id as number,
       });
       if (answer.kind === 'fault') return answer;
-      const f = answer.frame;
+      const f = answer.frame as ChildFrames['result'];
       return {
         kind: 'result',
         ...(f.outcome !== undefined ? { outcome: f.outcome } : {}),
-        ...(f.error !== undefined ? { error: f.error as { code: string; message: string } } : {}),
+        ...(f.error !== undefined ? { error: f.error } : {}),
         denials: f.denials,
-        tainted: f.tainted === true || f.crashed === true,
+        tainted: f.tainted === true || f.crashed === true || f.pending === true,
       };
     } finally {
       this.#hooks = undefined;
     }
+  }
+
+  /** The child went back to the pool: from now on any CPU it uses is connector code running idle. */
+  markIdle(): void {
+    this.#idleTicks = this.cpuTicks();
+    this.#periodCpuMs = 0;
+  }
+
+  markBusy(): void {
+    this.#checkIdleCpu();
+    this.#idleTicks = undefined;
+  }
+
+  /** utime + stime of the child from /proc (0 when it cannot be read). */
+  cpuTicks(): number {
+    try {
+      const stat = readFileSync(`/proc/${this.process.pid}/stat`, 'utf8');
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Counts idle CPU and ends a child that ran connector code while nothing was asked of it. */
+  #checkIdleCpu(): void {
+    if (this.#idleTicks === undefined || this.dead) return;
+    const now = this.cpuTicks();
+    const used = ((now - this.#idleTicks) * 1000) / TICKS_PER_SECOND;
+    if (used <= 0) return;
+    this.idleCpuMs += used;
+    this.#periodCpuMs += used;
+    this.#idleTicks = now;
+    if (this.#periodCpuMs > IDLE_CPU_LIMIT_MS) this.kill();
   }
 
   /** Resident memory of the child from /proc (0 when it cannot be read). */
@@ -205,8 +262,7 @@ export class SandboxChild {
     timeoutMs: number,
     expect: { t: string; id: number },
   ): Promise<
-    | { kind: 'frame'; frame: Record<string, unknown> }
-    | { kind: 'fault'; code: string; message: string }
+    { kind: 'frame'; frame: ChildFrame } | { kind: 'fault'; code: string; message: string }
   > {
     return new Promise((resolve) => {
       const timer = setTimeout(
@@ -235,20 +291,30 @@ export class SandboxChild {
     });
   }
 
-  #onFrame(text: string): void {
-    let frame: Record<string, unknown>;
+  /**
+   * Every frame from the child is untrusted input: parsed with a depth cap (the reader capped its
+   * size), checked against its row in CHILD_FRAMES before any field is read, and handled so that
+   * nothing can throw into the socket's handler. Anything wrong kills this child, never the host.
+   */
+  #onFrameSafely(text: string): void {
     try {
-      frame = JSON.parse(text) as Record<string, unknown>;
-      if (typeof frame !== 'object' || frame === null) throw new Error('not an object');
+      const parsed = parseChildFrame(text);
+      if (!parsed.ok) {
+        this.#violation(parsed.reason);
+        return;
+      }
+      this.#onFrame(parsed.frame, Buffer.byteLength(text));
     } catch {
-      this.#fault('PROTOCOL_ERROR', 'the sandbox sent a message that is not a JSON object');
-      return;
+      this.#violation('a message the host could not handle');
     }
+  }
+
+  #onFrame(frame: ChildFrame, bytes: number): void {
     const hooks = this.#hooks;
     const expected = this.#expect;
     if (frame.t === 'fetch' && hooks && expected) {
-      const id = frame.id;
-      hooks.onFetch(frame.request as EgressRequest).then(
+      const { id } = frame;
+      hooks.onFetch(frame.request, bytes).then(
         (answer) => {
           if (!this.dead)
             this.#channel.write(`${JSON.stringify({ t: 'fetch-result', id, answer })}\n`);
@@ -256,11 +322,11 @@ export class SandboxChild {
         () => {},
       );
     } else if (frame.t === 'log' && hooks && expected) {
-      hooks.onLog(String(frame.level), String(frame.message), frame.fields);
+      hooks.onLog(frame.level, frame.message, frame.fields);
     } else if (
       expected &&
       frame.t === expected.t &&
-      (expected.id === undefined || frame.id === expected.id)
+      (expected.id === undefined || ('id' in frame && frame.id === expected.id))
     ) {
       this.#expect = undefined;
       const waiting = this.#waiting;
@@ -269,11 +335,14 @@ export class SandboxChild {
     } else {
       // A frame of another type or id, or any frame while nothing is outstanding: the child is
       // writing its own messages. It is killed (and so retired by the pool) whether busy or idle.
-      this.#fault(
-        'SANDBOX_VIOLATION',
-        `the sandbox sent an unexpected message (${String(frame.t).slice(0, 40)}) ${expected ? `while the host waited for ${expected.t}` : 'while no request was outstanding'}; it was killed`,
+      this.#violation(
+        `an unexpected ${frame.t} message ${expected ? `while the host waited for ${expected.t}` : 'while no request was outstanding'}`,
       );
     }
+  }
+
+  #violation(what: string): void {
+    this.#fault('SANDBOX_VIOLATION', `the sandbox sent ${what}; it was killed`);
   }
 
   #fault(code: string, message: string): void {
@@ -286,12 +355,12 @@ export class SandboxChild {
     const wasDead = this.dead;
     this.dead = true;
     if (wasDead && !this.#onFault) return;
-    // Out of memory only when the host saw it: its own watchdog fired, or the process died of the
-    // abort V8 raises on a heap limit (SIGABRT / SIGTRAP). Text on stderr alone proves nothing.
+    // Out of memory only when the host measured it: its own watchdog fired, or the process died of
+    // the abort V8 raises on a heap limit (SIGABRT / SIGTRAP) after the watchdog saw it hold at
+    // least its heap cap. What the child printed or how it chose to die proves nothing alone.
     const oom =
       this.#watchdogFired ||
-      ((signal === 'SIGABRT' || signal === 'SIGTRAP') &&
-        /heap out of memory|Reached heap limit|Allocation failed/i.test(this.#stderr));
+      ((signal === 'SIGABRT' || signal === 'SIGTRAP') && this.#peakRss >= this.#heapBytes);
     if (oom)
       this.#fault(
         'RESOURCE_EXHAUSTED',

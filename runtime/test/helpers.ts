@@ -48,3 +48,14 @@ export async function startServer(): Promise<{ server: Server; port: number; bas
   const port = (server.address() as AddressInfo).port;
   return { server, port, base: `http://127.0.0.1:${port}` };
 }
+
+/** Waits (up to `ms`) until the runtime's pool has recycled a child since `before` was read. */
+export async function waitForRecycle(
+  runtime: { stats(): { pool: { recycled: number } } },
+  before: number,
+  ms = 5000,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (runtime.stats().pool.recycled === before && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+}

@@ -5,7 +5,7 @@ import { createEgressBudget, type EgressDenial, egressFetch } from '../src/egres
 import { parseAllowList } from '../src/egress/host-allowlist.js';
 import { createRuntime, type Runtime } from '../src/index.js';
 import { MAX_CONCURRENT_REQUESTS } from '../src/run-attempt.js';
-import { GOOD, hostKey } from './helpers.js';
+import { GOOD, hostKey, waitForRecycle } from './helpers.js';
 
 const KIB = 1024;
 const key = hostKey();
@@ -113,9 +113,7 @@ describe('sandbox limits', () => {
     const idle = runtime.stats().pool.idle;
     const run = await runtime.run(GOOD('idle-grow'), { payload: {} }, { tenant_id: 'idle' });
     expect(run.ok).toBe(true);
-    const deadline = Date.now() + 5000;
-    while (runtime.stats().pool.recycled === before && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
+    await waitForRecycle(runtime, before, 5000);
     expect(runtime.stats().pool.recycled).toBeGreaterThan(before);
     expect(runtime.stats().pool.idle).toBe(idle);
   });
@@ -125,9 +123,7 @@ describe('sandbox limits', () => {
     const idle = runtime.stats().pool.idle;
     const run = await runtime.run(GOOD('idle-frame'), { payload: {} }, { tenant_id: 'frame' });
     expect(run.ok).toBe(true);
-    const deadline = Date.now() + 3000;
-    while (runtime.stats().pool.recycled === before && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
+    await waitForRecycle(runtime, before, 3000);
     expect(runtime.stats().pool.recycled).toBeGreaterThan(before);
     expect(runtime.stats().pool.idle).toBe(idle);
   });

@@ -28,7 +28,8 @@ export function formatRatios(summary: Summary[]): string {
   )) {
     const rivals = summary.filter(
       (r) =>
-        r.variant !== 'jobforge' &&
+        // Anchors only: jobforge-python is JobForge too (the same queue from Python).
+        !r.variant.startsWith('jobforge') &&
         !r.error &&
         r.measurement.split('@').slice(0, 2).join('@') === row.measurement,
     );

@@ -1,4 +1,4 @@
-// npm run bench:queue [-- --reps 1 --n 5000 --variants jobforge,graphile-worker --pg URL]
+// npm run bench:queue [-- --reps 1 --n 5000 --variants jobforge,jobforge-python,graphile-worker --pg URL]
 // JobForge's queue side by side with graphile-worker and pg-boss on one PostgreSQL, in one run,
 // through the anchor harness in ../shared/bench/anchors (copied here, never changed there).
 import { spawnSync } from 'node:child_process';
@@ -51,6 +51,10 @@ if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lock) {
   writeFileSync(stamp, lock);
 }
 cpSync(join(root, 'scripts/bench/queue-adapter.mjs'), join(work, 'adapters/jobforge.mjs'));
+cpSync(
+  join(root, 'scripts/bench/queue-python-adapter.mjs'),
+  join(work, 'adapters/jobforge-python.mjs'),
+);
 const anchorsIndex = join(work, 'adapters/index-anchors.mjs');
 if (!existsSync(anchorsIndex)) cpSync(join(work, 'adapters/index.mjs'), anchorsIndex);
 writeFileSync(
@@ -62,6 +66,12 @@ export const variants = {
     options: {},
     label: 'jobforge, defaults',
     measurements: ['enqueueOne', 'enqueueBatch', 'process@10', 'process@1', 'latency@10', 'latency@1'],
+  },
+  'jobforge-python': {
+    module: './jobforge-python.mjs',
+    options: {},
+    label: 'jobforge Python client and worker (python/), defaults',
+    measurements: ['enqueueOne', 'enqueueBatch', 'process@10', 'process@1'],
   },
   ...anchors,
 };

@@ -1,5 +1,6 @@
 // Registry benchmark: build a registry of 1,000 generated connectors (cold, then unchanged), then
-// resolve + verify the 1,000-connector index and load one connector through the client.
+// resolve + verify the 1,000-connector index and load one connector through the client, then the
+// scale of resolve + verify at 1,000 and 10,000 connectors (registry-scale.ts).
 // Prints figures against the goals of issue 4; asserts nothing. Run: npm run bench:registry
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import {
   tempDir,
   writeConnector,
 } from '../../registry/test/helpers/connector-tree.js';
+import { measureScale } from './registry-scale.js';
 
 const COUNT = 1000;
 const work = tempDir('bench-registry');
@@ -169,6 +171,9 @@ try {
   console.log(
     `  artifacts: ${cold.bundled} bundled (esbuild, 100 entries per call); ${cold.written.length} files written; signed by ${cold.keyid?.slice(0, 16)}…`,
   );
+  console.log('');
+  console.log('  Scale (indexes synthesized from the first connector):');
+  for (const line of await measureScale(cold.index, work)) console.log(`  ${line}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -1,4 +1,5 @@
 export { backoffDelay, sleep } from './backoff.js';
+export { boundText } from './bound-text.js';
 export { canonicalize, MAX_CANONICAL_DEPTH } from './canonicalize.js';
 export { defineConnector } from './define-connector.js';
 export { preAuthEncoding } from './dsse.js';
@@ -23,7 +24,9 @@ export {
   toPrivateKey,
   toPublicKey,
 } from './keys.js';
+export { type JsonBounds, parseBoundedJson } from './parse-bounded-json.js';
 export { type PayloadSchema, parsePayload } from './parse-payload.js';
+export { ensurePrivateDir, privateDirProblem } from './private-dir.js';
 export { REDACTED, redactJson, redactSecrets, safeErrorMessage } from './redact.js';
 export { type RunConnectorOptions, runConnector } from './run-connector.js';
 export { DEFAULT_CONFIG, type RunConnectorParams } from './run-params.js';

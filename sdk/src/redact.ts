@@ -1,3 +1,5 @@
+import { boundText } from './bound-text.js';
+
 /** What replaces a secret's value wherever it is found. */
 export const REDACTED = '[REDACTED]';
 
@@ -65,7 +67,7 @@ export function safeErrorMessage(
   } catch {
     text = 'connector threw a value that could not be described';
   }
-  return redactSecrets(text, secrets).slice(0, max);
+  return boundText(redactSecrets(text, secrets), max);
 }
 
 function describeThrown(thrown: unknown): string {

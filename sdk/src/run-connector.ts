@@ -1,4 +1,5 @@
 import { backoffDelay, sleep } from './backoff.js';
+import { boundText } from './bound-text.js';
 import { canonicalize } from './canonicalize.js';
 import { isJobForgeError, JobForgeError } from './errors.js';
 import { EvidenceBuilder } from './evidence-builder.js';
@@ -217,10 +218,10 @@ function checkOutcome<D>(returned: unknown, secrets: Readonly<Record<string, str
     if (redactSecrets(error.code, secrets) !== error.code)
       return invalid('error.code contains a secret value');
     if (typeof error.retryable !== 'boolean') return invalid('error.retryable must be a boolean');
-    const message = redactSecrets(
-      typeof error.message === 'string' ? error.message : '',
-      secrets,
-    ).slice(0, MAX_MESSAGE);
+    const message = boundText(
+      redactSecrets(typeof error.message === 'string' ? error.message : '', secrets),
+      MAX_MESSAGE,
+    );
     const retryAfter = error.retry_after_ms;
     const checked: ConnectorError = { code: error.code, message, retryable: error.retryable };
     if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter >= 0)

@@ -8,8 +8,8 @@ interface EnqueueArgs extends QueueArgs {
   tenant?: string;
   key?: string;
   'run-at'?: string;
-  priority?: number;
-  'max-attempts'?: number;
+  priority?: string;
+  'max-attempts'?: string;
   'ordering-key'?: string;
   trace?: string;
 }
@@ -34,9 +34,18 @@ export const enqueueCommand: CommandModule<GlobalArgs, EnqueueArgs> = {
           type: 'string',
           describe: 'Idempotency key: the same key returns the same job',
         })
-        .option('run-at', { type: 'string', describe: 'Not before this time (ISO 8601)' })
-        .option('priority', { type: 'number', describe: 'Higher runs first (default 0)' })
-        .option('max-attempts', { type: 'number', describe: 'Attempts before dead (default 5)' })
+        .option('run-at', {
+          type: 'string',
+          describe: 'Not before this time (ISO 8601, e.g. 2030-01-31T12:00:00Z)',
+        })
+        .option('priority', {
+          type: 'string',
+          describe: 'Higher runs first (default 0)',
+        })
+        .option('max-attempts', {
+          type: 'string',
+          describe: 'Attempts before dead, 1-1000 (default 5)',
+        })
         .option('ordering-key', {
           type: 'string',
           describe: 'Jobs with one key run one at a time, in order',
@@ -49,6 +58,9 @@ export const enqueueCommand: CommandModule<GlobalArgs, EnqueueArgs> = {
   handler: async (args) => {
     const { readJsonArg } = await import('../io/read-json-arg.js');
     const { tenantFor, withQueue } = await import('../queue-args.js');
+    const { intFlag } = await import('../flag-values.js');
+    const priority = intFlag(args.priority, '--priority', -2_147_483_648, 2_147_483_647);
+    const maxAttempts = intFlag(args['max-attempts'], '--max-attempts', 1, 1000);
     const payload = await readJsonArg(args.payload, '--payload');
     const tenantId = tenantFor(args.tenant);
     await withQueue(args, async ({ client }) => {
@@ -56,8 +68,8 @@ export const enqueueCommand: CommandModule<GlobalArgs, EnqueueArgs> = {
         tenantId,
         ...(args.key !== undefined ? { idempotencyKey: args.key } : {}),
         ...(args['run-at'] !== undefined ? { runAt: args['run-at'] } : {}),
-        ...(args.priority !== undefined ? { priority: args.priority } : {}),
-        ...(args['max-attempts'] !== undefined ? { maxAttempts: args['max-attempts'] } : {}),
+        ...(priority !== undefined ? { priority } : {}),
+        ...(maxAttempts !== undefined ? { maxAttempts } : {}),
         ...(args['ordering-key'] !== undefined ? { orderingKey: args['ordering-key'] } : {}),
         ...(args.trace !== undefined ? { traceId: args.trace } : {}),
       });

@@ -8,7 +8,7 @@ interface JobsArgs extends QueueArgs {
   tenant?: string;
   status?: string;
   type?: string;
-  limit: number;
+  limit: string;
 }
 
 const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'dead', 'canceled'] as const;
@@ -28,9 +28,9 @@ export const jobsCommand: CommandModule<GlobalArgs, JobsArgs> = {
         .option('status', { choices: STATUSES, describe: 'Only jobs in this status (list)' })
         .option('type', { type: 'string', describe: 'Only jobs of this type (list, dead)' })
         .option('limit', {
-          type: 'number',
-          default: 50,
-          describe: 'At most this many (list, dead)',
+          type: 'string',
+          default: '50',
+          describe: 'At most this many, 1-1000 (list, dead)',
         }),
     )
       .example('$0 jobs list --status failed', 'jobs waiting for a retry')
@@ -38,6 +38,8 @@ export const jobsCommand: CommandModule<GlobalArgs, JobsArgs> = {
   handler: async (args) => {
     const { JobForgeError } = await import('@jobforge/sdk');
     const { withQueue } = await import('../queue-args.js');
+    const { intFlag } = await import('../flag-values.js');
+    const limit = intFlag(args.limit, '--limit', 1, 1000);
     const { formatJobs, formatJob } = await import('../format-jobs.js');
     const tenant = args.tenant === undefined ? {} : { tenantId: args.tenant };
     const out = (value: unknown, text: string) =>
@@ -46,7 +48,7 @@ export const jobsCommand: CommandModule<GlobalArgs, JobsArgs> = {
       if (args.action === 'list' || args.action === 'dead') {
         const jobs = await client.list({
           ...tenant,
-          limit: args.limit,
+          ...(limit !== undefined ? { limit } : {}),
           ...(args.action === 'dead' ? { status: 'dead' as const } : {}),
           ...(args.status && args.action === 'list' ? { status: args.status as 'queued' } : {}),
           ...(args.type ? { type: args.type } : {}),

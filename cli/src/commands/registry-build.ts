@@ -6,6 +6,8 @@ interface BuildArgs extends GlobalArgs {
   out: string;
   key?: string;
   'dry-run': boolean;
+  resign: boolean;
+  'valid-days': number;
 }
 
 export const registryBuildCommand: CommandModule<GlobalArgs, BuildArgs> = {
@@ -32,9 +34,23 @@ export const registryBuildCommand: CommandModule<GlobalArgs, BuildArgs> = {
         default: false,
         describe: 'Validate, bundle and merge, write nothing',
       })
+      .option('resign', {
+        type: 'boolean',
+        default: false,
+        describe: 'Sign again with a new serial and expiry even if nothing changed',
+      })
+      .option('valid-days', {
+        type: 'number',
+        default: 30,
+        describe: 'Days a new signature holds; clients refuse it after (INDEX_EXPIRED)',
+      })
       .example(
         '$0 registry build --out dist/registry --key keys/registry/private.pem',
         'a signed registry',
+      )
+      .example(
+        '$0 registry build --out dist/registry --key k.pem --resign',
+        'renew the signature before it expires (run it from a schedule)',
       )
       .example(
         'SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) $0 registry build --key k.pem',
@@ -42,6 +58,12 @@ export const registryBuildCommand: CommandModule<GlobalArgs, BuildArgs> = {
       ),
   handler: async (args) => {
     const { buildRegistry } = await import('@jobforge/registry');
+    if (!(args['valid-days'] > 0 && args['valid-days'] <= 3650)) {
+      const { JobForgeError } = await import('@jobforge/sdk');
+      throw new JobForgeError('USAGE', '--valid-days must be between 1 and 3650', {
+        hint: 'the default, 30, suits a registry re-signed from a weekly schedule',
+      });
+    }
     const { readPrivateKey } = await import('../signing-key.js');
     const key = args.key ? await readPrivateKey(args.key) : undefined;
     const result = await buildRegistry({
@@ -49,6 +71,7 @@ export const registryBuildCommand: CommandModule<GlobalArgs, BuildArgs> = {
       outDir: args.out,
       dryRun: args['dry-run'],
       ...(key ? { key } : {}),
+      signing: { resign: args.resign, validityMs: args['valid-days'] * 24 * 3600 * 1000 },
     });
     if (args.json) {
       const { index: _index, ...rest } = result;

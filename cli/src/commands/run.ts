@@ -14,6 +14,8 @@ interface RunArgs extends GlobalArgs {
   registry?: string;
   trust?: string[];
   'allow-untrusted'?: boolean;
+  'allow-hosts'?: string[];
+  policy?: string;
 }
 
 export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
@@ -68,6 +70,17 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
         type: 'boolean',
         describe: 'Load an unsigned or untrusted registry anyway (with a warning)',
       })
+      .option('allow-hosts', {
+        type: 'string',
+        array: true,
+        describe:
+          'With --registry: hosts a version may ask network access to (comma-separated or repeated; none: "")',
+      })
+      .option('policy', {
+        type: 'string',
+        describe:
+          'With --registry: a JSON file { "network": [...], "secrets": [...] }; versions asking for more are not chosen',
+      })
       .example(
         '$0 run echo@^1 --registry registry-index --trust keys/registry/public.pem --input \'{"message":"hi"}\'',
         'run a connector resolved through a signed registry',
@@ -94,11 +107,20 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       );
     }
     const payload = await readJsonArg(args.input, '--input');
+    const { readHostPolicy } = await import('../host-policy.js');
+    const permissions = await readHostPolicy(args.policy, args['allow-hosts']);
+    if (permissions && !args.registry)
+      throw new JobForgeError(
+        'INVALID_FLAG',
+        '--allow-hosts and --policy choose among registry versions; they need --registry',
+        { where: args['allow-hosts'] ? '--allow-hosts' : '--policy' },
+      );
     const target = args.registry
       ? await (await import('../registry-connector.js')).resolveFromRegistry(args.connector, {
           registry: args.registry,
           trust: args.trust ?? [],
           allowUntrusted: args['allow-untrusted'] ?? false,
+          ...(permissions ? { permissions } : {}),
           warn: (text) =>
             process.stderr.write(`warning: ${text}
 `),

@@ -3,12 +3,12 @@ import type { GlobalArgs } from '../global-args.js';
 import { type QueueArgs, withQueueOptions } from '../queue-args.js';
 
 interface WorkerArgs extends QueueArgs {
-  concurrency: number;
+  concurrency: string;
   types?: string[];
   connectors: string;
   key?: string;
-  'lease-ms'?: number;
-  'poll-ms'?: number;
+  'lease-ms'?: string;
+  'poll-ms'?: string;
   'log-level': 'debug' | 'info' | 'warn' | 'error';
   drain: boolean;
 }
@@ -19,7 +19,11 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
   builder: (y) =>
     withQueueOptions(
       y
-        .option('concurrency', { type: 'number', default: 4, describe: 'Jobs in flight at most' })
+        .option('concurrency', {
+          type: 'string',
+          default: '4',
+          describe: 'Jobs in flight at most',
+        })
         .option('types', {
           type: 'string',
           array: true,
@@ -32,10 +36,13 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
           describe: 'The only folder connector.run jobs may load connectors from',
         })
         .option('key', { type: 'string', describe: 'Private key (PEM) that signs the evidence' })
-        .option('lease-ms', { type: 'number', describe: 'Lease per claim (default 30000)' })
+        .option('lease-ms', {
+          type: 'string',
+          describe: 'Lease per claim, 1000 ms to a day (default 30000)',
+        })
         .option('poll-ms', {
-          type: 'number',
-          describe: 'Poll interval without notifications (default 1000)',
+          type: 'string',
+          describe: 'Poll interval without notifications, 10 ms to an hour (default 1000)',
         })
         .option('log-level', {
           choices: ['debug', 'info', 'warn', 'error'] as const,
@@ -49,6 +56,10 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
         }),
     ).example('$0 worker --concurrency 8', 'run jobs until stopped') as never,
   handler: async (args) => {
+    const { intFlag } = await import('../flag-values.js');
+    const concurrency = intFlag(args.concurrency, '--concurrency', 1, 1000) ?? 4;
+    const leaseMs = intFlag(args['lease-ms'], '--lease-ms', 1000, 86_400_000);
+    const pollMs = intFlag(args['poll-ms'], '--poll-ms', 10, 3_600_000);
     const { createJsonLogger, runWorker, stopOnSignals } = await import('@jobforge/queue');
     const { withQueue } = await import('../queue-args.js');
     const { resolveSigningKey } = await import('../signing-key.js');
@@ -61,15 +72,18 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
     // Connector jobs run in the sandbox; the runtime signs their evidence with the host key.
     const runtime = await createRuntime({
       signingKey: key,
-      pool: { maxChildren: Math.max(1, args.concurrency) },
+      pool: { maxChildren: concurrency },
     });
     logger.info('sandbox', { ...runtime.isolation });
     try {
       await withQueue(args, async ({ client, description }) => {
         logger.info('queue database', { database: description });
+        // Fail fast with a coded error on a wrong password, database or role; once running, the
+        // worker retries every failure instead.
+        await client.list({ limit: 1 });
         const worker = await runWorker({
           client,
-          concurrency: args.concurrency,
+          concurrency,
           logger,
           handlers: {
             [CONNECTOR_JOB_TYPE]: createConnectorJobHandler({
@@ -78,8 +92,8 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
             }),
           },
           ...(args.types ? { types: args.types } : {}),
-          ...(args['lease-ms'] ? { leaseMs: args['lease-ms'] } : {}),
-          ...(args['poll-ms'] ? { pollMs: args['poll-ms'] } : {}),
+          ...(leaseMs !== undefined ? { leaseMs } : {}),
+          ...(pollMs !== undefined ? { pollMs } : {}),
         });
         // With JOBFORGE_TRIGGERS_ENABLED on, every worker also runs the cron scheduler; one per
         // database leads (a lease), the others stand by to take over.

@@ -46,6 +46,36 @@ export async function submitEvent(
   }
 }
 
+/**
+ * Stores many events in one statement (one round trip), each as submitEvent would; answers in
+ * input order. All or none: one bad event fails the batch.
+ *
+ * @example
+ * const results = await submitEvents(driver, events, { tenantId });
+ */
+export async function submitEvents(
+  db: SqlTarget,
+  events: EventInput[],
+  options: SubmitEventOptions = {},
+): Promise<{ event: StoredEvent; created: boolean }[]> {
+  requireFeature('events');
+  if (events.length === 0) return [];
+  const body = `[${events.map(eventJson).join(',')}]`;
+  const tenant =
+    options.tenantId === undefined ? null : assertTenantId(options.tenantId, 'tenantId');
+  try {
+    const rows = await queryRows<{ r: { event: StoredEvent; created: boolean }[] }>(
+      db,
+      `select coalesce(jsonb_agg(jobforge.jobforge_submit_event(e, $2) order by n), '[]') as r
+       from jsonb_array_elements($1::jsonb) with ordinality as x(e, n)`,
+      [body, tenant],
+    );
+    return rows[0]!.r;
+  } catch (error) {
+    throw toQueueError(error, 'jobforge_submit_event');
+  }
+}
+
 /** Checks an event on this side (clear messages naming the field) and serializes it once. */
 export function eventJson(event: EventInput): string {
   if (typeof event !== 'object' || event === null) invalid('the event must be an object', 'event');

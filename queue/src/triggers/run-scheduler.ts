@@ -4,8 +4,11 @@ import type { QueueDriver } from '../driver.js';
 import { requireFeature } from '../feature-flags.js';
 import { type Logger, silentLogger } from '../json-logger.js';
 import { toQueueError } from '../queue-error.js';
-import { parseSchedule } from './cron-schedule.js';
+import { type CronSchedule, parseSchedule } from './cron-schedule.js';
 import { type DueTrigger, planCronFire } from './plan-cron-fire.js';
+
+/** Due triggers fired per transaction. */
+const FIRE_BATCH = 50;
 
 export interface SchedulerOptions {
   /** A trusted (worker) connection: the scheduler fires triggers of every tenant. */
@@ -14,6 +17,8 @@ export interface SchedulerOptions {
   holder?: string;
   /** The lease's length; a dead leader is replaced within it (default 10 000 ms). */
   leaseMs?: number;
+  /** Batches of due triggers fired at once, each batch one transaction (default 4). */
+  fireConcurrency?: number;
   /** The longest sleep between passes, so new triggers and failover are noticed (default 1000 ms). */
   maxSleepMs?: number;
   /**
@@ -58,6 +63,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   requireFeature('triggers');
   const holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? 10_000;
+  const fireConcurrency = Math.max(1, options.fireConcurrency ?? 4);
+  // Parsing a spec costs about as much as planning its slots; many triggers share a few specs.
+  const schedules = new Map<string, CronSchedule>();
   const log = options.logger ?? silentLogger;
   const now = () => (options.clock ? options.clock().toISOString() : null);
   const call = async <T>(fn: string, args: string, params: unknown[]): Promise<T> => {
@@ -95,15 +103,27 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         '$1',
         [now()],
       );
-      let renewedAt = Date.now();
-      for (const trigger of due.triggers) {
-        if (Date.now() - renewedAt > leaseMs / 3) {
-          if (!(await lease()).leader) break;
-          renewedAt = Date.now();
-        }
-        result.fired += await fire(trigger, new Date(due.now));
-        result.triggers++;
+      // Due triggers fire in batches, one transaction each (a burst of triggers due in the same
+      // second shares commits), a few batches at a time.
+      const batches: DueTrigger[][] = [];
+      for (let i = 0; i < due.triggers.length; i += FIRE_BATCH) {
+        // Row locks in id order, so two schedulers that overlap cannot deadlock on a batch.
+        batches.push(due.triggers.slice(i, i + FIRE_BATCH).sort((x, y) => (x.id < y.id ? -1 : 1)));
       }
+      let renewedAt = Date.now();
+      let lost = false;
+      const lane = async () => {
+        for (let batch = batches.shift(); batch && !lost; batch = batches.shift()) {
+          if (Date.now() - renewedAt > leaseMs / 3) {
+            renewedAt = Date.now();
+            if (!(await lease()).leader) lost = true;
+          }
+          if (lost) return;
+          result.fired += await fire(batch, new Date(due.now));
+          result.triggers += batch.length;
+        }
+      };
+      await Promise.all(Array.from({ length: fireConcurrency }, lane));
       // Firing moved next fire times on: ask again when the pass did anything.
       result.nextWake =
         result.triggers === 0
@@ -117,33 +137,49 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
   };
 
-  async function fire(trigger: DueTrigger, at: Date): Promise<number> {
-    let plan: ReturnType<typeof planCronFire>;
-    try {
-      plan = planCronFire(trigger, parseSchedule(trigger.cron, trigger.timezone), at);
-    } catch (error) {
-      // Stored specs were checked at creation; one that no longer parses is disabled, not retried.
-      log.error('trigger schedule no longer parses; disabling it', {
-        trigger_id: trigger.id,
-        error: (error as Error).message,
-      });
-      plan = { slots: [], next: null };
+  function scheduleOf(trigger: DueTrigger): CronSchedule {
+    const key = `${trigger.timezone} ${trigger.cron}`;
+    let schedule = schedules.get(key);
+    if (!schedule) {
+      if (schedules.size >= 10_000) schedules.clear();
+      schedule = parseSchedule(trigger.cron, trigger.timezone);
+      schedules.set(key, schedule);
     }
-    const out = await call<{ stale: boolean; slots?: { outcome: string; created?: boolean }[] }>(
-      'jobforge_fire_cron_trigger',
-      '$1, $2, $3, $4::jsonb, $5, $6',
-      [
-        trigger.id,
-        trigger.next_fire_at,
-        plan.next?.toISOString() ?? null,
-        JSON.stringify(plan.slots),
-        holder,
-        now(),
-      ],
+    return schedule;
+  }
+
+  async function fire(batch: DueTrigger[], at: Date): Promise<number> {
+    const plans = batch.map((trigger) => {
+      let plan: ReturnType<typeof planCronFire>;
+      try {
+        plan = planCronFire(trigger, scheduleOf(trigger), at);
+      } catch (error) {
+        // Stored specs were checked at creation; one that no longer parses is disabled. Any
+        // other fault fails the pass (retried), never disables a trigger.
+        if ((error as { code?: string }).code !== 'INVALID_SCHEDULE') throw error;
+        log.error('trigger schedule no longer parses; disabling it', {
+          trigger_id: trigger.id,
+          error: (error as Error).message,
+        });
+        plan = { slots: [], next: null };
+      }
+      return {
+        trigger: trigger.id,
+        expected: trigger.next_fire_at,
+        next: plan.next?.toISOString() ?? null,
+        slots: plan.slots,
+      };
+    });
+    const out = await call<{ stale: boolean; slots?: { outcome: string; created?: boolean }[] }[]>(
+      'jobforge_fire_cron_triggers',
+      '$1::jsonb, $2, $3',
+      [JSON.stringify(plans), holder, now()],
     );
-    if (out.stale) return 0;
-    const fired = (out.slots ?? []).filter((s) => s.outcome === 'fired' && s.created).length;
-    log.debug('trigger fired', { trigger_id: trigger.id, fired, slots: out.slots?.length ?? 0 });
+    let fired = 0;
+    for (const answer of out) {
+      fired += (answer.slots ?? []).filter((s) => s.outcome === 'fired' && s.created).length;
+    }
+    log.debug('triggers fired', { triggers: batch.length, fired });
     return fired;
   }
 }

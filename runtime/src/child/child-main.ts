@@ -14,6 +14,7 @@ dropPrivileges();
 const stringify = JSON.stringify;
 const parse = JSON.parse;
 const exit = process.exit.bind(process);
+const activeResources = process.getActiveResourcesInfo.bind(process);
 // Frames from the host (trusted) may carry a whole bundle; the host caps what comes back.
 const MAX_FRAME = 256 * 1024 * 1024;
 
@@ -59,6 +60,8 @@ Object.defineProperty(globalThis, 'fetch', {
   configurable: true,
 });
 const baseline = takeGlobalSnapshot();
+// The runner's own handles (its channel); anything more after a call is work the connector left.
+const idleResources = countResources(activeResources());
 
 const reader = createFrameReader(
   MAX_FRAME,
@@ -121,7 +124,9 @@ async function call(request: CallRequest): Promise<void> {
       settled = true;
       clearTimeout(timer);
       current = undefined;
-      send(frame);
+      // Timers, sockets or requests still open: the connector left work that would run while the
+      // child sits idle in the pool, so the host recycles it instead of keeping it warm.
+      send(leftWork() ? { ...(frame as object), pending: true } : frame);
     },
   };
   const logger = Object.fromEntries(
@@ -160,8 +165,8 @@ async function call(request: CallRequest): Promise<void> {
       settle({
         t: 'result',
         id: request.id,
-        error: { code: 'SANDBOX_VIOLATION', message: tampered },
-        denials,
+        error: { code: 'SANDBOX_VIOLATION', message: tampered.slice(0, 1000) },
+        denials: sentDenials(),
         tainted: true,
       });
     } else if (!checked.ok) {
@@ -169,19 +174,44 @@ async function call(request: CallRequest): Promise<void> {
         t: 'result',
         id: request.id,
         error: { code: checked.code, message: checked.message },
-        denials,
+        denials: sentDenials(),
       });
     } else {
-      settle({ t: 'result', id: request.id, outcome: returned, denials });
+      settle({ t: 'result', id: request.id, outcome: returned, denials: sentDenials() });
     }
   } catch (thrown) {
     settle({
       t: 'result',
       id: request.id,
       error: classifyThrown(thrown, 'CONNECTOR_THREW'),
-      denials,
+      denials: sentDenials(),
     });
   }
+}
+
+function countResources(names: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return counts;
+}
+
+function leftWork(): boolean {
+  try {
+    for (const [name, n] of countResources(activeResources()))
+      if (n > (idleResources.get(name) ?? 0)) return true;
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The denials in the bounds the host's frame schema holds a result to (frames/child-frames.ts). */
+function sentDenials(): Denial[] {
+  return denials.slice(0, 50).map((d) => ({
+    kind: d.kind.slice(0, 40),
+    target: d.target.slice(0, 300),
+    reason: d.reason.slice(0, 2000),
+  }));
 }
 
 function failCurrent(error: unknown, code: string): void {
@@ -190,7 +220,7 @@ function failCurrent(error: unknown, code: string): void {
     t: 'result',
     id: current.id,
     error: classifyThrown(error, code),
-    denials,
+    denials: sentDenials(),
     crashed: true,
   });
 }

@@ -5,6 +5,7 @@ const load = createRequire(import.meta.url);
 const dgram = load('node:dgram') as typeof import('node:dgram');
 const dns = load('node:dns') as typeof import('node:dns');
 const net = load('node:net') as typeof import('node:net');
+const os = load('node:os') as typeof import('node:os');
 
 /** What the guard tells the host about each refused attempt. */
 export type DenialReporter = (target: string, reason: string) => void;
@@ -43,6 +44,14 @@ export function installNetworkGuard(report: DenialReporter): void {
     process.nextTick(() => this.emit('error', error));
     return this;
   };
+  // The server handle behind listen(), public as net._createServerHandle: it binds TCP ports and
+  // creates Unix socket files (world-writable, in /tmp) without going through listen.
+  (net as unknown as Record<string, unknown>)._createServerHandle = (address: unknown) =>
+    refuse(String(address ?? 'listen').slice(0, 300), 'listening for connections');
+  // The host's interface addresses are not the connector's business, and guard mode shares them.
+  (os as unknown as Record<string, unknown>).networkInterfaces = () => {
+    throw refuse('interfaces', 'reading network interfaces');
+  };
   (dgram as unknown as Record<string, unknown>).createSocket = () => {
     throw refuse('udp', 'a UDP socket');
   };
@@ -55,7 +64,7 @@ export function installNetworkGuard(report: DenialReporter): void {
       throw refuse(target, 'a UDP socket');
     };
   }
-  const lookupDenied = (name: unknown) => refuse(String(name), 'a DNS lookup');
+  const lookupDenied = (name: unknown) => refuse(String(name).slice(0, 300), 'a DNS lookup');
   for (const method of Object.keys(dns)) {
     const value = (dns as unknown as Record<string, unknown>)[method];
     if (typeof value !== 'function' || !/^(lookup|resolve|reverse)/.test(method)) continue;
@@ -66,6 +75,27 @@ export function installNetworkGuard(report: DenialReporter): void {
       else throw error;
     };
   }
+  // `new dns.Resolver()` with its own servers sends packets itself: every query method refuses.
+  for (const Resolver of [dns.Resolver, dns.promises.Resolver]) {
+    const proto = Resolver.prototype as unknown as Record<string, unknown>;
+    for (const method of Object.getOwnPropertyNames(proto)) {
+      if (!/^(resolve|reverse)/.test(method)) continue;
+      proto[method] = function refuseQuery(name: unknown, ...rest: unknown[]) {
+        const error = lookupDenied(name);
+        const callback = rest.at(-1);
+        if (Resolver === dns.promises.Resolver) return Promise.reject(error);
+        if (typeof callback === 'function') process.nextTick(() => callback(error));
+        else throw error;
+        return undefined;
+      };
+    }
+  }
+  // And no new resolver at all: its native handle would otherwise be a way around the methods.
+  const noResolver = function Resolver() {
+    throw refuse('resolver', 'a DNS resolver');
+  };
+  (dns as unknown as Record<string, unknown>).Resolver = noResolver;
+  (dns.promises as unknown as Record<string, unknown>).Resolver = noResolver;
   for (const method of Object.keys(dns.promises)) {
     if (!/^(lookup|resolve|reverse)/.test(method)) continue;
     (dns.promises as unknown as Record<string, unknown>)[method] = async (name: unknown) => {
