@@ -2,10 +2,10 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startTcpProxy } from '../../queue/test/tcp-proxy.js';
 import { createApp } from '../src/create-app.js';
 import { listen } from '../src/start-server.js';
 import { startTestServer } from './helpers.js';
-import { startTcpProxy } from './tcp-proxy.js';
 
 describe('one key sending 10,000 requests in a burst', () => {
   it('gets 429s with Retry-After and RateLimit headers while another key is served normally', async () => {
@@ -83,6 +83,7 @@ describe('the database going away', () => {
     const base = await startTestServer();
     const target = new URL(base.db.url);
     const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
+    afterAll(() => proxy.close());
     const viaProxy = new URL(base.db.url);
     viaProxy.port = String(proxy.port);
     const t = await startTestServer({ databaseUrl: viaProxy.toString() });
@@ -91,7 +92,7 @@ describe('the database going away', () => {
     // Keys were made in the database behind the proxy, so the base server's key works here too.
     expect((await list()).status).toBe(200);
 
-    await proxy.down();
+    await proxy.cut();
     const health = await fetch(`${t.url}/api/health`);
     expect(health.status).toBe(503);
     expect(((await health.json()) as any).database.reachable).toBe(false);
@@ -101,7 +102,7 @@ describe('the database going away', () => {
     expect(((await failed.json()) as any).code).toBe('DATABASE_UNREACHABLE');
     expect(performance.now() - t0).toBeLessThan(5000);
 
-    await proxy.up();
+    await proxy.restore();
     await expect
       .poll(async () => (await fetch(`${t.url}/api/health`)).status, { timeout: 10_000 })
       .toBe(200);
