@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 // The errors subpath alone: the sdk's index loads zod, which --version and --help never need.
 import { JobForgeError } from '@jobforge/sdk/errors';
 import yargs from 'yargs';
+import { apikeysCommand } from './commands/apikeys.js';
 import { auditCommand } from './commands/audit.js';
 import { createCommand } from './commands/create.js';
 import { dbCommand } from './commands/db.js';
@@ -14,9 +15,11 @@ import { hashCommand } from './commands/hash.js';
 import { initCommand } from './commands/init.js';
 import { jobsCommand } from './commands/jobs.js';
 import { keysCommand } from './commands/keys.js';
+import { mcpCommand } from './commands/mcp.js';
 import { policyCommand } from './commands/policy.js';
 import { registryCommand } from './commands/registry.js';
 import { runCommand } from './commands/run.js';
+import { serveCommand } from './commands/serve.js';
 import { templatesCommand } from './commands/templates.js';
 import { testCommand } from './commands/test.js';
 import { triggersCommand } from './commands/triggers.js';
@@ -60,6 +63,9 @@ export async function main(argv: string[]): Promise<number> {
     .command(templatesCommand as never)
     .command(policyCommand as never)
     .command(auditCommand as never)
+    .command(serveCommand as never)
+    .command(apikeysCommand as never)
+    .command(mcpCommand as never)
     .demandCommand(1, 'name a command; `jobforge --help` lists them')
     .strict()
     .recommendCommands()

@@ -1,0 +1,83 @@
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../global-args.js';
+import { type McpArgs, withMcpOptions } from '../mcp-args.js';
+import { withQueueOptions } from '../queue-args.js';
+
+interface ServeArgs extends McpArgs {
+  webhooks?: string;
+  port: number;
+  host: string;
+  'log-level': 'debug' | 'info' | 'warn' | 'error';
+}
+
+export const serveCommand: CommandModule<GlobalArgs, ServeArgs> = {
+  command: 'serve',
+  describe:
+    'Serve the HTTP API (/v1, /api/health, /openapi.json) and MCP (/mcp) until SIGTERM/SIGINT',
+  builder: (y) =>
+    withMcpOptions(withQueueOptions(y))
+      .option('port', {
+        type: 'number',
+        default: 8080,
+        describe: 'TCP port (0 picks a free one)',
+      })
+      .option('host', {
+        type: 'string',
+        default: '127.0.0.1',
+        describe: 'Interface to listen on (0.0.0.0 for every interface)',
+      })
+      .option('webhooks', {
+        type: 'string',
+        describe:
+          'JSON file of webhook sources (tenant, scheme, secret_env) for /v1/webhooks/:source',
+      })
+      .option('log-level', {
+        choices: ['debug', 'info', 'warn', 'error'] as const,
+        default: 'info' as const,
+        describe: 'JSON log lines on stderr from this level up',
+      })
+      .example(
+        '$0 serve --port 8080',
+        'serve the API; keys come from `jobforge apikeys create`',
+      ) as never,
+  handler: async (args) => {
+    const { createJsonLogger } = await import('@jobforge/queue');
+    const { loadWebhookSources, startServe } = await import('@jobforge/server');
+    const { openMcpTools } = await import('../mcp-args.js');
+    const log = createJsonLogger({ level: args['log-level'] });
+    const mcp = await openMcpTools(args, (text) => log.info(text));
+    const databaseUrl = args['database-url'] ?? process.env.DATABASE_URL;
+    const server = await startServe({
+      port: args.port,
+      host: args.host,
+      log,
+      ...(args.webhooks ? { webhooks: await loadWebhookSources(args.webhooks) } : {}),
+      mcp: {
+        connectors: mcp.connectors,
+        async: args.async,
+        ...(mcp.runtime ? { runtime: mcp.runtime } : {}),
+      },
+      ...(databaseUrl ? { databaseUrl } : {}),
+      ...(args['data-dir'] ? { dataDir: args['data-dir'] } : {}),
+    });
+    process.stdout.write(
+      args.json
+        ? `${JSON.stringify({ ok: true, url: server.url, database: server.database })}\n`
+        : `jobforge serve: listening on ${server.url} (${server.database})\n`,
+    );
+    await new Promise<void>((resolve) => {
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143);
+        stopping = true;
+        log.info('shutting down', { signal });
+        server
+          .close()
+          .then(() => mcp.runtime?.close())
+          .then(resolve, resolve);
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+    });
+  },
+};

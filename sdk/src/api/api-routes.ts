@@ -1,0 +1,125 @@
+import type { z } from 'zod';
+import {
+  EnqueuedSchema,
+  EnqueueJobBodySchema,
+  EventListSchema,
+  HealthSchema,
+  JobChangeSchema,
+  JobDetailsSchema,
+  JobIdParamsSchema,
+  JobListSchema,
+  ListEventsQuerySchema,
+  ListJobsQuerySchema,
+  SubmitEventBodySchema,
+  SubmittedEventSchema,
+  WebhookAcceptedSchema,
+  WebhookParamsSchema,
+} from './api-schemas.js';
+
+/** One operation of the HTTP API: the server routes it, the OpenAPI document and the client derive from it. */
+export interface ApiRoute {
+  method: 'get' | 'post';
+  /** Hono/OpenAPI style: `/v1/jobs/:id`. */
+  path: string;
+  summary: string;
+  /** False for the few routes that need no API key. */
+  auth: boolean;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Request headers the operation reads, with what they mean. */
+  headers?: Record<string, string>;
+  /** Success responses by status. */
+  responses: Record<number, z.ZodType>;
+}
+
+/**
+ * The API's operations by operationId.
+ *
+ * @example
+ * const { method, path } = API_ROUTES.enqueueJob; // 'post', '/v1/jobs'
+ */
+export const API_ROUTES = {
+  enqueueJob: {
+    method: 'post',
+    path: '/v1/jobs',
+    summary: 'Enqueue a job (201 new; 200 when the Idempotency-Key names an existing job)',
+    auth: true,
+    body: EnqueueJobBodySchema,
+    headers: { 'Idempotency-Key': 'The same key (per tenant and type) returns the same job' },
+    responses: { 201: EnqueuedSchema, 200: EnqueuedSchema },
+  },
+  listJobs: {
+    method: 'get',
+    path: '/v1/jobs',
+    summary: 'List jobs, newest first, with filters and keyset pagination',
+    auth: true,
+    query: ListJobsQuerySchema,
+    responses: { 200: JobListSchema },
+  },
+  getJob: {
+    method: 'get',
+    path: '/v1/jobs/:id',
+    summary: 'One job with its attempts and results',
+    auth: true,
+    params: JobIdParamsSchema,
+    responses: { 200: JobDetailsSchema },
+  },
+  cancelJob: {
+    method: 'post',
+    path: '/v1/jobs/:id/cancel',
+    summary: 'Cancel a queued job (409 when it is past that)',
+    auth: true,
+    params: JobIdParamsSchema,
+    responses: { 200: JobChangeSchema },
+  },
+  retryJob: {
+    method: 'post',
+    path: '/v1/jobs/:id/retry',
+    summary: 'Run a dead, failed or canceled job again with fresh attempts',
+    auth: true,
+    params: JobIdParamsSchema,
+    responses: { 200: JobChangeSchema },
+  },
+  submitEvent: {
+    method: 'post',
+    path: '/v1/events',
+    summary:
+      'Submit an event (201 new; 200 for a duplicate (source, id)); needs JOBFORGE_EVENTS_ENABLED',
+    auth: true,
+    body: SubmitEventBodySchema,
+    responses: { 201: SubmittedEventSchema, 200: SubmittedEventSchema },
+  },
+  listEvents: {
+    method: 'get',
+    path: '/v1/events',
+    summary: 'Events newest first (by arrival), filtered by type, subject and time',
+    auth: true,
+    query: ListEventsQuerySchema,
+    responses: { 200: EventListSchema },
+  },
+  receiveWebhook: {
+    method: 'post',
+    path: '/v1/webhooks/:source',
+    summary:
+      "A provider's webhook, stored as an event once its signature verifies (Standard Webhooks, GitHub or Stripe, per the source's configuration); 401 otherwise",
+    auth: false,
+    params: WebhookParamsSchema,
+    headers: {
+      'webhook-signature': 'Standard Webhooks (with webhook-id and webhook-timestamp)',
+      'X-Hub-Signature-256': "GitHub's scheme (with X-GitHub-Delivery and X-GitHub-Event)",
+      'Stripe-Signature': "Stripe's scheme",
+    },
+    responses: { 202: WebhookAcceptedSchema, 200: WebhookAcceptedSchema },
+  },
+  health: {
+    method: 'get',
+    path: '/api/health',
+    summary: 'Database reachable, migrations current, scheduler leader, queue depth',
+    auth: false,
+    responses: { 200: HealthSchema, 503: HealthSchema },
+  },
+} as const satisfies Record<string, ApiRoute>;
+
+export type ApiRoutes = typeof API_ROUTES;
+export type ApiOperation = keyof ApiRoutes;

@@ -1,0 +1,218 @@
+import { z } from 'zod';
+
+/**
+ * The HTTP API's shapes, one zod schema each. The server validates requests with them, the OpenAPI
+ * document is generated from them and the typed client infers its types from them: written once.
+ */
+
+export const JOB_STATUSES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'dead',
+  'canceled',
+] as const;
+
+export const JobStatusSchema = z.enum(JOB_STATUSES);
+
+export const JobIdSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,18}$/, 'a job id is a positive integer')
+  .meta({ description: 'Job id (a bigint, as a string)', example: '42' });
+
+export const JobErrorSchema = z
+  .object({ code: z.string(), message: z.string(), retryable: z.boolean().optional() })
+  .catchall(z.unknown());
+
+export const JobSchema = z
+  .object({
+    id: JobIdSchema,
+    tenant_id: z.string(),
+    type: z.string(),
+    payload: z.unknown(),
+    status: JobStatusSchema,
+    priority: z.number().int(),
+    run_at: z.string(),
+    attempts: z.number().int(),
+    max_attempts: z.number().int(),
+    idempotency_key: z.string().nullable(),
+    ordering_key: z.string().nullable(),
+    trace_id: z.string().nullable(),
+    locked_by: z.string().nullable(),
+    locked_until: z.string().nullable(),
+    started_at: z.string().nullable(),
+    last_error: JobErrorSchema.nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'Job' });
+
+export const JobAttemptSchema = z.object({
+  attempt: z.number().int(),
+  outcome: z.enum(['succeeded', 'failed', 'lease_expired', 'released']),
+  worker_id: z.string().nullable(),
+  error: JobErrorSchema.nullable(),
+  evidence: z.unknown(),
+  started_at: z.string().nullable(),
+  finished_at: z.string(),
+});
+
+export const JobResultSchema = z.object({
+  attempt: z.number().int(),
+  status: z.enum(['succeeded', 'dead']),
+  result: z.unknown(),
+  error: JobErrorSchema.nullable(),
+  evidence: z.unknown(),
+  created_at: z.string(),
+});
+
+export const JobDetailsSchema = JobSchema.extend({
+  results: z.array(JobResultSchema),
+  attempt_history: z.array(JobAttemptSchema),
+}).meta({ id: 'JobDetails' });
+
+export const EnqueueJobBodySchema = z
+  .object({
+    type: z.string().min(1).max(200),
+    payload: z.unknown(),
+    ordering_key: z.string().min(1).max(400).optional(),
+    priority: z.number().int().min(-32768).max(32767).optional(),
+    run_at: z.iso.datetime({ offset: true }).optional(),
+    max_attempts: z.number().int().min(1).max(1000).optional(),
+    trace_id: z.string().max(200).optional(),
+  })
+  .strict()
+  .meta({
+    id: 'EnqueueJob',
+    description: 'The Idempotency-Key header carries the idempotency key.',
+  });
+
+export const EnqueuedSchema = z.object({ id: JobIdSchema, created: z.boolean() });
+
+export const ListJobsQuerySchema = z
+  .object({
+    status: JobStatusSchema.optional(),
+    type: z.string().min(1).max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    cursor: JobIdSchema.optional().meta({
+      description: 'next_cursor of the previous page: jobs older than this id',
+    }),
+  })
+  .strict();
+
+export const JobListSchema = z.object({
+  jobs: z.array(JobSchema),
+  next_cursor: JobIdSchema.nullable().meta({ description: 'Pass as ?cursor= for the next page' }),
+});
+
+export const JobChangeSchema = z.object({
+  id: JobIdSchema,
+  status: JobStatusSchema,
+  changed: z.boolean(),
+});
+
+export const JobIdParamsSchema = z.object({ id: JobIdSchema });
+
+/** RFC 9457 problem details; `code` is the same stable code the CLI prints. */
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    request_id: z.string().optional(),
+    where: z.string().optional(),
+    hint: z.string().optional(),
+    problems: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'Each field that failed validation' }),
+  })
+  .meta({ id: 'Problem' });
+
+export const HealthSchema = z.object({
+  status: z.enum(['ok', 'degraded', 'unavailable']),
+  database: z.object({ reachable: z.boolean(), latency_ms: z.number().nullable() }),
+  migrations: z.object({
+    current: z.boolean(),
+    applied: z.number().int(),
+    expected: z.number().int(),
+  }),
+  scheduler: z.object({ leader: z.string().nullable() }),
+  queue: z.object({ depth: z.number().int().nullable() }),
+  request_id: z.string(),
+});
+
+export const SubmitEventBodySchema = z
+  .object({
+    id: z.string().min(1).max(500),
+    source: z.string().min(1).max(500),
+    type: z.string().min(1).max(200).meta({ description: 'Reverse-DNS style, e.g. invoice.paid' }),
+    subject: z.string().max(500).optional(),
+    time: z.iso.datetime({ offset: true }).optional(),
+    datacontenttype: z.string().max(200).optional(),
+    data: z.unknown().optional(),
+  })
+  .strict()
+  .meta({
+    id: 'SubmitEvent',
+    description: 'A CloudEvents 1.0 event; (source, id) makes it idempotent',
+  });
+
+export const StoredEventSchema = z
+  .object({
+    specversion: z.literal('1.0'),
+    seq: z.string(),
+    id: z.string(),
+    source: z.string(),
+    type: z.string(),
+    subject: z.string().nullable(),
+    time: z.string(),
+    datacontenttype: z.string(),
+    data: z.unknown(),
+    tenant_id: z.string(),
+    project_id: z.string().nullable(),
+    trace_id: z.string().nullable(),
+    received_at: z.string(),
+    duplicates: z.number().int(),
+  })
+  .meta({ id: 'Event' });
+
+export const SubmittedEventSchema = z.object({ event: StoredEventSchema, created: z.boolean() });
+
+export const ListEventsQuerySchema = z
+  .object({
+    type: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({ description: 'Exact type, or a prefix ending in .*' }),
+    subject: z.string().max(500).optional(),
+    since: z.iso.datetime({ offset: true }).optional(),
+    until: z.iso.datetime({ offset: true }).optional(),
+    cursor: z
+      .string()
+      .regex(/^[1-9]\d{0,18}$/)
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+
+export const EventListSchema = z.object({
+  events: z.array(StoredEventSchema),
+  next_cursor: z.string().nullable(),
+});
+
+export const WebhookParamsSchema = z.object({
+  source: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'a webhook source is a-z, 0-9, _ and -'),
+});
+
+export const WebhookAcceptedSchema = z.object({
+  event_id: z.string(),
+  seq: z.string(),
+  duplicate: z.boolean(),
+});

@@ -1,0 +1,32 @@
+export {
+  type ApiClient,
+  type ApiClientOptions,
+  ApiError,
+  type ApiInput,
+  type ApiOutput,
+  type ApiProblem,
+  createApiClient,
+} from './api-client.js';
+export { API_ROUTES, type ApiOperation, type ApiRoute, type ApiRoutes } from './api-routes.js';
+export {
+  EnqueuedSchema,
+  EnqueueJobBodySchema,
+  EventListSchema,
+  HealthSchema,
+  JOB_STATUSES,
+  JobChangeSchema,
+  JobDetailsSchema,
+  JobIdParamsSchema,
+  JobIdSchema,
+  JobListSchema,
+  JobSchema,
+  JobStatusSchema,
+  ListEventsQuerySchema,
+  ListJobsQuerySchema,
+  ProblemSchema,
+  StoredEventSchema,
+  SubmitEventBodySchema,
+  SubmittedEventSchema,
+  WebhookAcceptedSchema,
+  WebhookParamsSchema,
+} from './api-schemas.js';

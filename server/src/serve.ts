@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { createJsonLogger, type Logger, readMigrations } from '@jobforge/queue';
+import type { Runtime } from '@jobforge/runtime';
+import { type AppOptions, createApp } from './create-app.js';
+import type { ConnectorTool } from './mcp/connector-catalog.js';
+import { mountMcp } from './mcp/mount-mcp.js';
+import { openSessions } from './open-sessions.js';
+import { listen, type RunningServer } from './start-server.js';
+
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  databaseUrl?: string;
+  dataDir?: string;
+  log?: Logger;
+  rateLimit?: AppOptions['rateLimit'];
+  webhooks?: AppOptions['webhooks'];
+  /** Mounts MCP's Streamable HTTP transport at /mcp (behind an API key) with these tools. */
+  mcp?: { connectors: ConnectorTool[]; runtime?: Runtime; async?: boolean };
+}
+
+const { version } = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+) as { version: string };
+
+/**
+ * `jobforge serve`: the API, on the database the options name, listening until `close()`.
+ *
+ * @example
+ * const server = await startServe({ port: 8080, databaseUrl: process.env.DATABASE_URL });
+ * console.log(`listening on ${server.url}`);
+ */
+export async function startServe(
+  options: ServeOptions = {},
+): Promise<RunningServer & { database: string }> {
+  const log = options.log ?? createJsonLogger();
+  const { sessions, description } = await openSessions({
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    onError: (error) => log.warn('idle database connection failed', { error: error.message }),
+  });
+  const app = createApp({
+    sessions,
+    expectedMigrations: (await readMigrations()).length,
+    version,
+    log,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    extend: (api, { requireKey }) => {
+      if (options.mcp) mountMcp(api, { ...options.mcp, sessions, requireKey, version });
+    },
+  });
+  const server = await listen(app, {
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.host ? { host: options.host } : {}),
+  });
+  return {
+    ...server,
+    database: description,
+    close: async (graceMs) => {
+      await server.close(graceMs);
+      await sessions.close();
+    },
+  };
+}
