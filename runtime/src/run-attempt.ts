@@ -5,6 +5,7 @@ import type { EgressAnswer } from './child/proxied-fetch.js';
 import type { ChildPool } from './child-pool.js';
 import { createEgressBudget, type EgressPolicy, egressFetch } from './egress/egress-fetch.js';
 import type { PreparedConnector } from './prepare-connector.js';
+import type { FetchObserver } from './record/fetch-observer.js';
 
 /** After the child's own abort at timeoutMs, how long the host waits before SIGKILL. */
 export const KILL_GRACE_MS = 250;
@@ -47,9 +48,13 @@ export async function runAttempt(
     egress: EgressPolicy;
     denials: EvidenceDenial[];
     log: (level: string, message: string, fields: unknown) => void;
+    /** Told once when the call passes the log-line cap (later lines are dropped). */
+    onLogsCut?: (kept: number) => void;
     maxRequests: number;
     /** Bytes of request and response bodies the call may move (default: the child's memory cap). */
     egressBudgetBytes?: number;
+    /** Stands between the connector and the egress (run records: events, dry run, capture, replay). */
+    intercept?: FetchObserver;
   },
 ): Promise<Attempt> {
   // One deadline for the whole attempt, taken now: loading and the call share it.
@@ -119,13 +124,15 @@ export async function runAttempt(
           try {
             if (abort.signal.aborted)
               return { ok: false, code: 'NETWORK_ERROR', message: 'the call has ended' };
-            return await egressFetch(
-              request,
-              call.egress,
-              abort.signal,
-              (d) => call.denials.push({ kind: 'network', ...d }),
-              budget,
-            );
+            const send = (r: typeof request) =>
+              egressFetch(
+                r,
+                call.egress,
+                abort.signal,
+                (d) => call.denials.push({ kind: 'network', ...d }),
+                budget,
+              );
+            return await (call.intercept ? call.intercept.fetch(request, send) : send(request));
           } finally {
             const next = queued.shift();
             if (next) next();
@@ -134,6 +141,7 @@ export async function runAttempt(
         },
         onLog: (level, message, fields) => {
           if (++lines <= MAX_LOG_LINES) call.log(level, message, fields);
+          else if (lines === MAX_LOG_LINES + 1) call.onLogsCut?.(MAX_LOG_LINES);
         },
       },
     );
