@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readMigrations } from '@jobforge/queue';
 import {
   generateSigningKeyPair,
   toPublicKey,
@@ -62,7 +63,13 @@ describe('jobforge db / enqueue / worker / jobs on the embedded database', () =>
 
   it('migrates, enqueues idempotently, runs connector jobs with signed evidence, and manages dead jobs', async () => {
     const migrated = await jobforge('db', 'migrate', '--json');
-    expect(migrated.json()).toMatchObject({ ok: true, present: ['0001_schema', '0002_functions'] });
+    // The embedded database was migrated on open: every migration is present, none left to apply.
+    expect(migrated.json()).toMatchObject({
+      ok: true,
+      applied: [],
+      present: (await readMigrations()).map((m) => m.name),
+      warnings: [],
+    });
     const payload = JSON.stringify({ connector: 'echo', input: { message: 'queued hello' } });
     const enqueue = (...extra: string[]) =>
       jobforge('enqueue', 'connector.run', '--payload', payload, '--json', ...extra);

@@ -1,5 +1,10 @@
 -- JobForge queue, migration 1: tables, indexes, roles and row-level security.
--- Apply with `jobforge db migrate`, or by hand: psql -v ON_ERROR_STOP=1 -1 -f 0001_schema.sql -f 0002_functions.sql
+-- Apply with `jobforge db migrate`, or by hand:
+--   psql -v ON_ERROR_STOP=1 -1 -f 0001_schema.sql -f 0002_functions.sql -f 0003_jobforge_schema.sql …
+-- Every JobForge object lives in the schema `jobforge`, never in `public` (see 0003 for why).
+
+create schema if not exists jobforge;
+set local search_path = jobforge, pg_catalog;
 
 create table if not exists jobforge_migrations (
   id integer primary key,

@@ -5,6 +5,8 @@
 --                            may call, and p_tenant picks the tenant (null = every tenant).
 -- Errors raised here use SQLSTATEs JF001..JF004, which the client maps to stable error codes.
 
+set local search_path = jobforge, pg_catalog;
+
 insert into jobforge_migrations (id, name) values (2, '0002_functions');
 
 create function jobforge_max_payload_bytes() returns integer
@@ -28,7 +30,7 @@ language sql stable
 as $$
   select pg_has_role(jobforge_caller(), 'jobforge_worker', 'MEMBER')
       or pg_has_role(jobforge_caller(),
-                     (select relowner from pg_class where oid = 'public.jobforge_jobs'::regclass),
+                     (select relowner from pg_class where oid = 'jobforge.jobforge_jobs'::regclass),
                      'MEMBER')
 $$;
 
@@ -100,7 +102,7 @@ create function jobforge_enqueue_job(
   p_type text, p_payload jsonb, p_options jsonb default '{}'::jsonb, p_tenant uuid default null)
 returns jsonb
 language plpgsql volatile security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, true);
@@ -143,7 +145,7 @@ $$;
 create function jobforge_enqueue_jobs(p_jobs jsonb, p_tenant uuid default null)
 returns jsonb
 language plpgsql volatile security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, true);
@@ -200,7 +202,7 @@ $$;
 -- Expired leases go back to the queue (or to dead when out of attempts), each recorded as an attempt.
 create function jobforge_expire_leases() returns integer
 language plpgsql volatile security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_count integer;
@@ -237,7 +239,7 @@ create function jobforge_claim_jobs(
   p_lease_ms integer default 30000, p_tenant uuid default null)
 returns jsonb
 language plpgsql volatile security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, false);
@@ -294,7 +296,7 @@ create function jobforge_heartbeat_job(
   p_leases uuid[], p_lease_ms integer default 30000, p_tenant uuid default null)
 returns jsonb
 language plpgsql volatile security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, false);
@@ -320,7 +322,7 @@ $$;
 create function jobforge_complete_jobs(p_items jsonb, p_tenant uuid default null)
 returns jsonb
 language plpgsql volatile security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, false);
@@ -379,7 +381,7 @@ create function jobforge_complete_job(
   p_job_id bigint, p_lease uuid, p_outcome jsonb, p_tenant uuid default null)
 returns text
 language sql volatile security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
   select x->>'status' from jsonb_array_elements(jobforge_complete_jobs(
     jsonb_build_array(p_outcome || jsonb_build_object('id', p_job_id, 'lease', p_lease)),
@@ -391,7 +393,7 @@ $$;
 create function jobforge_release_jobs(p_items jsonb, p_tenant uuid default null)
 returns jsonb
 language plpgsql volatile security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, false);
@@ -428,7 +430,7 @@ $$;
 create function jobforge_cancel_job(p_job_id bigint, p_tenant uuid default null)
 returns jsonb
 language plpgsql volatile security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, false);
@@ -456,7 +458,7 @@ create function jobforge_reschedule_job(
   p_job_id bigint, p_run_at timestamptz default null, p_tenant uuid default null)
 returns jsonb
 language plpgsql volatile security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, false);
@@ -486,7 +488,7 @@ create function jobforge_list_jobs(
   p_before_id bigint default null, p_tenant uuid default null)
 returns jsonb
 language plpgsql stable security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, false);
@@ -510,7 +512,7 @@ $$;
 create function jobforge_get_job(p_job_id bigint, p_tenant uuid default null)
 returns jsonb
 language plpgsql stable security definer
-set search_path = pg_catalog, public, pg_temp
+set search_path = pg_catalog, jobforge, pg_temp
 as $$
 declare
   v_tenant uuid := jobforge_resolve_tenant(p_tenant, false);

@@ -17,7 +17,7 @@ export {
   type LogLevel,
   silentLogger,
 } from './json-logger.js';
-export { type MigrateResult, migrate } from './migrate.js';
+export { type MigrateResult, migrate, QUEUE_SCHEMA } from './migrate.js';
 export { MIGRATIONS_DIR, type Migration, readMigrations } from './migrations.js';
 export {
   EMBEDDED_DATA_DIR,
@@ -45,6 +45,12 @@ export {
   type WorkerOptions,
   type WorkerStats,
 } from './run-worker.js';
+export {
+  describeSchemaSafety,
+  inspectSchemaSafety,
+  PINNED_SEARCH_PATH,
+  type SchemaSafety,
+} from './schema-safety.js';
 export { stopOnSignals } from './stop-on-signals.js';
 export type {
   ClaimedJob,

@@ -10,8 +10,24 @@ export interface MigrateResult {
   concurrent: string[];
 }
 
-const BOOTSTRAP = `create table if not exists jobforge_migrations (
+/** The schema every JobForge object lives in (migration 0003 says why). */
+export const QUEUE_SCHEMA = 'jobforge';
+
+// A database migrated before 0003 keeps its migrations table in `public`: adopt it, so the record
+// of what was applied moves with the objects.
+const BOOTSTRAP = `create schema if not exists jobforge;
+do $$ begin
+  if to_regclass('public.jobforge_migrations') is not null
+     and to_regclass('jobforge.jobforge_migrations') is null then
+    alter table public.jobforge_migrations set schema jobforge;
+  end if;
+end $$;
+create table if not exists jobforge.jobforge_migrations (
   id integer primary key, name text not null, applied_at timestamptz not null default now())`;
+
+// Each file runs with JobForge's schema first, so its unqualified names land there, and nothing
+// from `public` can shadow what it refers to. The files set the same path themselves (for psql).
+const FILE_PREAMBLE = 'set local search_path = jobforge, pg_catalog;\n';
 
 /**
  * Applies the migrations not yet recorded, each in its own transaction. Each file inserts its own
@@ -29,7 +45,9 @@ export async function migrate(
   await bootstrap(driver);
   const result: MigrateResult = { applied: [], present: [], concurrent: [] };
   const done = new Set(
-    (await driver.query<{ id: number }>('select id from jobforge_migrations')).map((r) => r.id),
+    (await driver.query<{ id: number }>('select id from jobforge.jobforge_migrations')).map(
+      (r) => r.id,
+    ),
   );
   for (const migration of all) {
     if (done.has(migration.id)) {
@@ -37,7 +55,7 @@ export async function migrate(
       continue;
     }
     try {
-      await driver.runScript(migration.sql);
+      await driver.runScript(FILE_PREAMBLE + migration.sql);
       result.applied.push(migration.name);
     } catch (error) {
       if (!isMigrationRowConflict(error)) throw error;
@@ -50,13 +68,13 @@ export async function migrate(
 async function bootstrap(driver: QueueDriver): Promise<void> {
   for (let tries = 0; ; tries++) {
     try {
-      await driver.query(BOOTSTRAP);
+      await driver.runScript(BOOTSTRAP);
       return;
     } catch (error) {
-      // Two `create table if not exists` at once: one loses on a catalog unique index (23505), or
-      // finds the table's row type just created (42710) or the table itself (42P07). Try again.
+      // Two bootstraps at once: one loses on a catalog unique index (23505), or finds the schema,
+      // the table's row type or the table itself just created (42P06, 42710, 42P07). Try again.
       const code = (error as { code?: string }).code;
-      if (tries > 2 || !['23505', '42710', '42P07'].includes(code ?? '')) throw error;
+      if (tries > 2 || !['23505', '42P06', '42710', '42P07'].includes(code ?? '')) throw error;
     }
   }
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { QueueDriver } from './driver.js';
+import { assertTenantId } from './validate-job.js';
 
 export interface PgDriverOptions {
   connectionString: string;
@@ -21,10 +22,15 @@ export interface PgDriverOptions {
  * const driver = createPgDriver({ connectionString: process.env.DATABASE_URL! });
  */
 export function createPgDriver(options: PgDriverOptions): QueueDriver {
+  // The tenant goes into the connection's start-up options, so it survives RESET ALL and DISCARD
+  // ALL from a pooler. Only a checked UUID (hex digits and hyphens) may go there: any other text
+  // could carry further options (`x -c app.tenant_id=<another tenant>`) or a space-escaped value.
+  const tenantId =
+    options.tenantId === undefined ? undefined : assertTenantId(options.tenantId, 'tenantId');
   const config: pg.PoolConfig = {
     connectionString: options.connectionString,
     max: options.max ?? 10,
-    ...(options.tenantId ? { options: `-c app.tenant_id=${options.tenantId}` } : {}),
+    ...(tenantId ? { options: `-c app.tenant_id=${tenantId}` } : {}),
   };
   const pool = new pg.Pool(config);
   const onError = options.onError ?? (() => {});

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import { lockDataDir } from './data-dir-lock.js';
 import type { QueueDriver } from './driver.js';
+import { assertTenantId } from './validate-job.js';
 
 export interface PgliteDriverOptions {
   /** Folder for the data (created if missing); omit for an in-memory database. */
@@ -19,6 +20,8 @@ export interface PgliteDriverOptions {
  * const driver = await createPgliteDriver({ dataDir: '.jobforge/queue' });
  */
 export async function createPgliteDriver(options: PgliteDriverOptions = {}): Promise<QueueDriver> {
+  const tenantId =
+    options.tenantId === undefined ? undefined : assertTenantId(options.tenantId, 'tenantId');
   const { PGlite } = await import('@electric-sql/pglite');
   let unlock = () => {};
   if (options.dataDir) {
@@ -32,8 +35,8 @@ export async function createPgliteDriver(options: PgliteDriverOptions = {}): Pro
     unlock();
     throw error;
   }
-  if (options.tenantId) {
-    await db.query(`select set_config('app.tenant_id', $1, false)`, [options.tenantId]);
+  if (tenantId) {
+    await db.query(`select set_config('app.tenant_id', $1, false)`, [tenantId]);
   }
   return {
     kind: 'pglite',

@@ -97,7 +97,7 @@ export function createQueueClient(driver: QueueDriver, options: QueueClientOptio
       const json = payloadJson(payload, 'payload', limit);
       return call(
         'jobforge_enqueue_job',
-        'select jobforge_enqueue_job($1, $2::jsonb, $3::jsonb, $4) as r',
+        'select jobforge.jobforge_enqueue_job($1, $2::jsonb, $3::jsonb, $4) as r',
         [type, json, JSON.stringify(specOptions(opts)), tenant(opts.tenantId, 'tenantId')],
       );
     },
@@ -112,17 +112,18 @@ export function createQueueClient(driver: QueueDriver, options: QueueClientOptio
         const rest = JSON.stringify(spec);
         return `{"type":${JSON.stringify(job.type)},"payload":${payload}${rest === '{}' ? '' : `,${rest.slice(1, -1)}`}}`;
       });
-      return call('jobforge_enqueue_jobs', 'select jobforge_enqueue_jobs($1::jsonb, $2) as r', [
-        `[${parts.join(',')}]`,
-        tenant(opts.tenantId, 'tenantId'),
-      ]);
+      return call(
+        'jobforge_enqueue_jobs',
+        'select jobforge.jobforge_enqueue_jobs($1::jsonb, $2) as r',
+        [`[${parts.join(',')}]`, tenant(opts.tenantId, 'tenantId')],
+      );
     },
 
     /** Claims up to `limit` due jobs under one lease (FOR UPDATE SKIP LOCKED). */
     async claim(claim: ClaimOptions): Promise<ClaimedJob[]> {
       const out = await call<{ lease: string; jobs: Job[] }>(
         'jobforge_claim_jobs',
-        'select jobforge_claim_jobs($1, $2, $3, $4, $5) as r',
+        'select jobforge.jobforge_claim_jobs($1, $2, $3, $4, $5) as r',
         [claim.workerId, claim.limit, claim.types ?? null, claim.leaseMs ?? 30_000, defaultTenant],
       );
       return out.jobs.map((job) => ({ ...job, lease: out.lease }));
@@ -132,7 +133,7 @@ export function createQueueClient(driver: QueueDriver, options: QueueClientOptio
     async heartbeat(leases: string[], leaseMs = 30_000): Promise<string[]> {
       return call(
         'jobforge_heartbeat_job',
-        'select jobforge_heartbeat_job($1::uuid[], $2, $3) as r',
+        'select jobforge.jobforge_heartbeat_job($1::uuid[], $2, $3) as r',
         [leases, leaseMs, defaultTenant],
       );
     },
@@ -161,24 +162,26 @@ export function createQueueClient(driver: QueueDriver, options: QueueClientOptio
               },
         ),
       );
-      return call('jobforge_complete_jobs', 'select jobforge_complete_jobs($1::jsonb, $2) as r', [
-        json,
-        defaultTenant,
-      ]);
+      return call(
+        'jobforge_complete_jobs',
+        'select jobforge.jobforge_complete_jobs($1::jsonb, $2) as r',
+        [json, defaultTenant],
+      );
     },
 
     /** Gives held jobs back to the queue without spending an attempt. */
     async release(items: { id: string; lease: string }[]): Promise<string[]> {
       if (items.length === 0) return [];
-      return call('jobforge_release_jobs', 'select jobforge_release_jobs($1::jsonb, $2) as r', [
-        JSON.stringify(items.map(({ id, lease }) => ({ id, lease }))),
-        defaultTenant,
-      ]);
+      return call(
+        'jobforge_release_jobs',
+        'select jobforge.jobforge_release_jobs($1::jsonb, $2) as r',
+        [JSON.stringify(items.map(({ id, lease }) => ({ id, lease }))), defaultTenant],
+      );
     },
 
     /** Cancels a queued job; null when no such job exists for this tenant. */
     async cancel(id: string, opts: { tenantId?: string } = {}): Promise<JobChange | null> {
-      return call('jobforge_cancel_job', 'select jobforge_cancel_job($1, $2) as r', [
+      return call('jobforge_cancel_job', 'select jobforge.jobforge_cancel_job($1, $2) as r', [
         assertJobId(id, 'id'),
         tenant(opts.tenantId, 'tenantId'),
       ]);
@@ -189,27 +192,35 @@ export function createQueueClient(driver: QueueDriver, options: QueueClientOptio
       id: string,
       opts: { tenantId?: string; runAt?: Date | string } = {},
     ): Promise<JobChange | null> {
-      return call('jobforge_reschedule_job', 'select jobforge_reschedule_job($1, $2, $3) as r', [
-        assertJobId(id, 'id'),
-        opts.runAt === undefined ? null : isoTime(opts.runAt, 'runAt'),
-        tenant(opts.tenantId, 'tenantId'),
-      ]);
+      return call(
+        'jobforge_reschedule_job',
+        'select jobforge.jobforge_reschedule_job($1, $2, $3) as r',
+        [
+          assertJobId(id, 'id'),
+          opts.runAt === undefined ? null : isoTime(opts.runAt, 'runAt'),
+          tenant(opts.tenantId, 'tenantId'),
+        ],
+      );
     },
 
     /** Newest first. */
     async list(opts: ListOptions & { tenantId?: string } = {}): Promise<Job[]> {
-      return call('jobforge_list_jobs', 'select jobforge_list_jobs($1, $2, $3, $4, $5) as r', [
-        opts.status ?? null,
-        opts.type ?? null,
-        opts.limit ?? 50,
-        opts.beforeId === undefined ? null : assertJobId(opts.beforeId, 'beforeId'),
-        tenant(opts.tenantId, 'tenantId'),
-      ]);
+      return call(
+        'jobforge_list_jobs',
+        'select jobforge.jobforge_list_jobs($1, $2, $3, $4, $5) as r',
+        [
+          opts.status ?? null,
+          opts.type ?? null,
+          opts.limit ?? 50,
+          opts.beforeId === undefined ? null : assertJobId(opts.beforeId, 'beforeId'),
+          tenant(opts.tenantId, 'tenantId'),
+        ],
+      );
     },
 
     /** One job with its attempt history and results; null when no such job exists for this tenant. */
     async get(id: string, opts: { tenantId?: string } = {}): Promise<JobDetails | null> {
-      return call('jobforge_get_job', 'select jobforge_get_job($1, $2) as r', [
+      return call('jobforge_get_job', 'select jobforge.jobforge_get_job($1, $2) as r', [
         assertJobId(id, 'id'),
         tenant(opts.tenantId, 'tenantId'),
       ]);

@@ -76,8 +76,10 @@ describe('queue on a PostgreSQL server, under concurrency', () => {
         );
         expect(where.sort()).toEqual(['applied', 'other']);
       }
-      const rows = await a.query<{ id: number }>('select id from jobforge_migrations order by id');
-      expect(rows.map((r) => r.id)).toEqual([1, 2]);
+      const rows = await a.query<{ id: number }>(
+        'select id from jobforge.jobforge_migrations order by id',
+      );
+      expect(rows.map((r) => r.id)).toEqual((await readMigrations()).map((m) => m.id));
     } finally {
       await a.close();
       await b.close();

@@ -34,7 +34,7 @@ describe('row-level security for an application role', () => {
     const mine = await asA.enqueue('t', { mine: true });
     const app = db.driver({ url: appUrl, tenantId: TENANT_A });
     const rows = await app.query<{ id: string; tenant_id: string }>(
-      'select id::text, tenant_id from jobforge_jobs',
+      'select id::text, tenant_id from jobforge.jobforge_jobs',
     );
     expect(rows).toEqual([{ id: mine.id, tenant_id: TENANT_A }]);
     expect((await asA.list()).map((j) => j.id)).toEqual([mine.id]);
@@ -70,14 +70,17 @@ describe('row-level security for an application role', () => {
     });
     const app = db.driver({ url: appUrl, tenantId: TENANT_A });
     await expect(
-      app.query(`insert into jobforge_jobs (tenant_id, type, payload) values ($1, 't', '{}')`, [
-        TENANT_A,
-      ]),
+      app.query(
+        `insert into jobforge.jobforge_jobs (tenant_id, type, payload) values ($1, 't', '{}')`,
+        [TENANT_A],
+      ),
     ).rejects.toMatchObject({ code: '42501' });
-    await expect(app.query(`update jobforge_jobs set status = 'succeeded'`)).rejects.toMatchObject({
+    await expect(
+      app.query(`update jobforge.jobforge_jobs set status = 'succeeded'`),
+    ).rejects.toMatchObject({
       code: '42501',
     });
-    await expect(app.query('delete from jobforge_job_results')).rejects.toMatchObject({
+    await expect(app.query('delete from jobforge.jobforge_job_results')).rejects.toMatchObject({
       code: '42501',
     });
   });
@@ -92,10 +95,12 @@ describe('row-level security for an application role', () => {
     });
     const raw = createPgDriver({ connectionString: appUrl });
     try {
-      expect(await raw.query('select count(*)::int as n from jobforge_jobs')).toEqual([{ n: 0 }]);
+      expect(await raw.query('select count(*)::int as n from jobforge.jobforge_jobs')).toEqual([
+        { n: 0 },
+      ]);
       const tx = async () => {
         await raw.query(`select set_config('app.tenant_id', 'not-a-uuid', false)`);
-        return raw.query(`select jobforge_list_jobs()`);
+        return raw.query(`select jobforge.jobforge_list_jobs()`);
       };
       await expect(tx()).rejects.toMatchObject({ code: 'JF003', message: /must be a UUID/ });
     } finally {

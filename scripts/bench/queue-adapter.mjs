@@ -36,7 +36,7 @@ export async function create({ connectionString }) {
 
     async reset() {
       await admin.query(
-        'truncate jobforge_jobs, jobforge_job_attempts, jobforge_job_results restart identity',
+        'truncate jobforge.jobforge_jobs, jobforge.jobforge_job_attempts, jobforge.jobforge_job_results restart identity',
       );
     },
 
@@ -66,7 +66,7 @@ export async function create({ connectionString }) {
 
     async pendingCount() {
       const { rows } = await admin.query(
-        "select count(*)::int as n from jobforge_jobs where status in ('queued', 'running', 'failed')",
+        "select count(*)::int as n from jobforge.jobforge_jobs where status in ('queued', 'running', 'failed')",
       );
       return rows[0].n;
     },

@@ -16,10 +16,13 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
     }),
   handler: async (args) => {
     const { runDoctor } = await import('../doctor/run-doctor.js');
+    const { checkDatabaseSafety } = await import('../doctor/check-database-safety.js');
+    const databaseUrl = process.env.DATABASE_URL;
     const results = await runDoctor({
       cwd: process.cwd(),
       connectorsDir: args.connectors,
       env: process.env,
+      ...(databaseUrl ? { extraChecks: [() => checkDatabaseSafety(databaseUrl)] } : {}),
     });
     if (args.json) {
       process.stdout.write(
