@@ -46,6 +46,15 @@ export {
   type WorkerStats,
 } from './run-worker.js';
 export {
+  createRunsClient,
+  parseRunId,
+  type RunRecord,
+  type RunsClient,
+  type StoredArtifact,
+  type StoredManifest,
+  type StoredRunEvent,
+} from './runs-client.js';
+export {
   describeSchemaSafety,
   inspectSchemaSafety,
   PINNED_SEARCH_PATH,

@@ -2,7 +2,6 @@ import {
   type ArtifactManifest,
   buildManifest,
   canonicalize,
-  type ManifestEntry,
   manifestDigest,
   RUN_EVENT_SCHEMA,
   type RunEventBody,
