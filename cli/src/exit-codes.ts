@@ -25,6 +25,8 @@ const CHECK_FAILED_CODES = new Set([
   'INDEX_UNTRUSTED',
   'ARTIFACT_INTEGRITY',
   'JOB_STATE_CONFLICT',
+  // Run records: an artifact or the evidence does not hold.
+  'RUN_NOT_VERIFIED',
 ]);
 
 export function exitCodeFor(error: unknown): number {

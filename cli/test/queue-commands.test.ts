@@ -11,35 +11,13 @@ import {
   writeFileAtomic,
 } from '@jobforge/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inProcess } from './in-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'cli/bin/jobforge.mjs');
 
 // The queue commands end to end on the embedded database, as a user runs them: in this process
 // through main() (a spawned CLI costs seconds each), and once through the real binary.
-async function inProcess(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const { main } = await import('../src/main.js');
-  let out = '';
-  let err = '';
-  const write = { out: process.stdout.write, err: process.stderr.write };
-  process.stdout.write = ((chunk: string) => {
-    out += chunk;
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => {
-    err += chunk;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-    process.exitCode = undefined;
-  }
-}
-
 describe('jobforge db / enqueue / worker / jobs on the embedded database', () => {
   const dir = mkdtempSync(join(tmpdir(), 'jobforge-cli-queue-'));
   const dataDir = join(dir, 'queue');

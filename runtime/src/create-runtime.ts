@@ -189,9 +189,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       }
       record.onEvent(event);
     };
-    const observer = record
-      ? createFetchObserver(record, { dryRun: context.dry_run ?? false, secrets, emit })
-      : undefined;
+    // A dry run is guarded whether or not it is recorded: unsafe methods never leave the host.
+    const observer =
+      record || context.dry_run
+        ? createFetchObserver(record ?? {}, { dryRun: context.dry_run ?? false, secrets, emit })
+        : undefined;
     emit({
       kind: 'started',
       at: builder.startedAt.toISOString(),

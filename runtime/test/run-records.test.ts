@@ -221,5 +221,13 @@ describe('run records in the runtime', () => {
     );
     expect(get.run.ok && get.run.data).toEqual({ status: 200, dry_run: null });
     expect(hits).toBe(before + 1);
+    // Unrecorded dry runs are guarded the same way.
+    const plain = await runtime.run(
+      GOOD('poster'),
+      { payload: { url: `${base}/send`, method: 'DELETE' } },
+      { dry_run: true },
+    );
+    expect(plain.ok && plain.data).toEqual({ status: 200, dry_run: 'blocked' });
+    expect(hits).toBe(before + 1);
   });
 });
