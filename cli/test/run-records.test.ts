@@ -20,6 +20,7 @@ import {
 import { generateSigningKeyPair, verifyEvidence } from '@jobforge/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS } from '../../queue/test/drivers.js';
+import { tailJob } from '../src/runs/tail-job.js';
 
 const TENANT = '0a0a0a0a-0000-4000-8000-00000000000a';
 const OTHER = '0b0b0b0b-0000-4000-8000-00000000000b';
@@ -209,5 +210,46 @@ describe.each(DRIVERS)('run records on $name', ({ open }) => {
     expect(statementOf(run.evidence).predicate.invocation.dry_run).toBe(true);
     const kinds = (await runs.listRunEvents(id))!.map((e) => e.kind);
     expect(kinds, JSON.stringify(run)).toContain('dry_run_blocked');
+  });
+
+  it('tails a job that has not started: waits, prints each event once, ends with the job', async () => {
+    const queue = createQueueClient(driver);
+    const { id } = await queue.enqueue(
+      'connector.run',
+      { connector: 'http-request' },
+      { tenantId: TENANT },
+    );
+    const runs = createRunsClient(driver);
+    const seen: string[] = [];
+    const tail = tailJob(queue, runs, id, (e) => seen.push(`${e.seq}:${e.kind}`), {
+      pollMs: 10_000,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen).toEqual([]);
+    const [job] = await queue.claim({ workerId: 'w', limit: 1 });
+    const recorder = createRunRecorder({
+      jobId: id,
+      attempt: 1,
+      sink: runs,
+      small: createDbArtifactStore(runs),
+      large: createFsArtifactStore(join(dir, 'artifacts')),
+      input: { operation: 'http-request.send', payload: { url: `${base}/tail` } },
+    });
+    recorder.event({ kind: 'claimed', at: new Date().toISOString(), worker_id: 'w' });
+    const run = await runtime.run(
+      HTTP,
+      { payload: { url: `${base}/tail` } },
+      { tenant_id: TENANT, job_id: id, record: recorder.record },
+    );
+    await recorder.finish(run);
+    await queue.complete([{ id, lease: job!.lease, outcome: { ok: true, result: null } }]);
+    // NOTIFY wakes the tail long before its 10 s poll would.
+    const started = Date.now();
+    expect(await tail).toBe('succeeded');
+    expect(Date.now() - started).toBeLessThan(9_000);
+    expect(seen).toEqual(['1:claimed', '2:started', '3:fetch', '4:log', '5:finished']);
+    expect(
+      await tailJob(queue, createRunsClient(driver), '999999', () => {}).catch((e) => e.code),
+    ).toBe('JOB_NOT_FOUND');
   });
 });
