@@ -11,6 +11,7 @@ import { hashCommand } from './commands/hash.js';
 import { impactCommand } from './commands/impact.js';
 import { jobsCommand } from './commands/jobs.js';
 import { keysCommand } from './commands/keys.js';
+import { pruneCommand } from './commands/prune.js';
 import { registryCommand } from './commands/registry.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
@@ -53,6 +54,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(runsCommand as never)
     .command(impactCommand as never)
     .command(replayCommand as never)
+    .command(pruneCommand as never)
     .demandCommand(1, 'name a command; `jobforge --help` lists them')
     .strict()
     .recommendCommands()

@@ -20,6 +20,7 @@ import {
 import { generateSigningKeyPair, verifyEvidence } from '@jobforge/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS } from '../../queue/test/drivers.js';
+import { pruneRuns } from '../src/runs/prune-runs.js';
 import { tailJob } from '../src/runs/tail-job.js';
 
 const TENANT = '0a0a0a0a-0000-4000-8000-00000000000a';
@@ -226,7 +227,10 @@ describe.each(DRIVERS)('run records on $name', ({ open }) => {
     });
     await new Promise((r) => setTimeout(r, 300));
     expect(seen).toEqual([]);
-    const [job] = await queue.claim({ workerId: 'w', limit: 1 });
+    // Earlier tests left jobs queued: take ours, give the rest back.
+    const claimed = await queue.claim({ workerId: 'w', limit: 1000 });
+    const job = claimed.find((j) => j.id === id);
+    await queue.release(claimed.filter((j) => j.id !== id));
     const recorder = createRunRecorder({
       jobId: id,
       attempt: 1,
@@ -251,5 +255,48 @@ describe.each(DRIVERS)('run records on $name', ({ open }) => {
     expect(
       await tailJob(queue, createRunsClient(driver), '999999', () => {}).catch((e) => e.code),
     ).toBe('JOB_NOT_FOUND');
+  });
+
+  it('prunes finished jobs in batches and never a running or queued one', async () => {
+    const done = await recordOne({ url: `${base}/old` });
+    const running = await recordOne({ url: `${base}/busy` });
+    const queued = await recordOne({ url: `${base}/waiting` });
+    const queue = createQueueClient(driver);
+    const claimed = await queue.claim({ workerId: 'w', limit: 1000 });
+    const finish = claimed.filter((j) => j.id !== running.id && j.id !== queued.id);
+    // The queued one goes back to the queue; the running one stays claimed while prune runs.
+    await queue.release(claimed.filter((j) => j.id === queued.id));
+    await queue.complete(
+      finish.map((j) => ({ id: j.id, lease: j.lease, outcome: { ok: true, result: { n: 1 } } })),
+    );
+    const stores = {
+      runs: done.runs,
+      small: done.stores.db,
+      large: done.stores.fs,
+      stores: done.stores,
+    };
+    const dry = await pruneRuns(stores, { olderThan: '0 seconds', dryRun: true, batch: 2 });
+    expect(dry).toMatchObject({ dry_run: true });
+    expect(dry.events).toBeGreaterThan(0);
+    expect((await done.runs.listRunEvents(done.id))!.length).toBeGreaterThan(0);
+
+    const pruned = await pruneRuns(stores, { olderThan: '0 seconds', batch: 1 });
+    expect(pruned.jobs).toBeGreaterThanOrEqual(finish.length);
+    expect(pruned.batches).toBeGreaterThan(1);
+    expect(await done.runs.listRunEvents(done.id)).toEqual([]);
+    expect(await done.runs.getRunManifest(done.id)).toBeNull();
+    expect((await queue.get(done.id))!.results).toEqual([]);
+    expect((await queue.get(done.id))!.status).toBe('succeeded');
+    // Running and queued jobs keep everything.
+    expect((await done.runs.listRunEvents(running.id))!.length).toBe(5);
+    expect(await done.runs.getRunManifest(running.id)).not.toBeNull();
+    expect(await done.runs.getRunManifest(queued.id)).not.toBeNull();
+    const [log] = await driver.query<{ jobs: number }>(
+      'select jobs from jobforge.jobforge_prune_log order by id desc limit 1',
+    );
+    expect(log!.jobs).toBeGreaterThan(0);
+    await expect(
+      done.runs.pruneRuns({ olderThan: '0 seconds', statuses: ['running'] }),
+    ).rejects.toMatchObject({ code: 'INVALID_JOB' });
   });
 });

@@ -47,6 +47,7 @@ export {
 } from './run-worker.js';
 export {
   createRunsClient,
+  type PruneResult,
   parseRunId,
   type RunRecord,
   type RunsClient,

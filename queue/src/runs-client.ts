@@ -44,6 +44,19 @@ export interface StoredRunEvent {
   [key: string]: unknown;
 }
 
+/** What one prune batch removed (or, in a dry run, would remove). */
+export interface PruneResult {
+  jobs: number;
+  attempts: number;
+  results: number;
+  events: number;
+  manifests: number;
+  blobs: number;
+  more: boolean;
+  dry_run: boolean;
+  fs_sha256: string[];
+}
+
 /** `<job id>` (its latest recorded attempt) or `<job id>.<attempt>`. */
 export function parseRunId(runId: string, where = 'run id'): { jobId: string; attempt?: number } {
   const match = /^(\d{1,19})(?:\.(\d{1,9}))?$/.exec(String(runId));
@@ -155,6 +168,30 @@ export function createRunsClient(driver: QueueDriver, options: { tenantId?: stri
         [assertJobId(jobId, 'jobId'), sha256, tenant],
       );
       return bytes === null ? null : Buffer.from(bytes);
+    },
+
+    /**
+     * Prunes one batch of finished jobs' records (results, attempts, events, manifests, small
+     * artifacts no manifest names any more); never a queued, running or retrying job's. Returns the
+     * counts, `more` when the batch was full, and the filesystem digests no manifest names now.
+     */
+    pruneRuns(opts: {
+      olderThan: string;
+      statuses?: string[];
+      limit?: number;
+      dryRun?: boolean;
+    }): Promise<PruneResult> {
+      return call(
+        'jobforge_prune_runs',
+        'select jobforge.jobforge_prune_runs($1::interval, $2, $3, $4, $5) as r',
+        [
+          opts.olderThan,
+          opts.statuses ?? ['succeeded', 'dead', 'canceled'],
+          opts.limit ?? 1000,
+          opts.dryRun ?? false,
+          tenant,
+        ],
+      );
     },
 
     /** Calls `onEvent` with the job id of every append (LISTEN); resolves to a stop function. */

@@ -30,13 +30,18 @@ export async function tailJob(
   const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY;
   let printed = 0;
   let wake: (() => void) | undefined;
+  // Set by a notification that arrives while a read is in flight, so it is not lost.
+  let pending = false;
   const stop = await runs
     .onRunEvents((id) => {
-      if (id === jobId) wake?.();
+      if (id !== jobId) return;
+      pending = true;
+      wake?.();
     })
     .catch(() => undefined);
   try {
     for (;;) {
+      pending = false;
       // Status first: events written before the job ended are then all in the read that follows.
       const job = await queue.get(jobId, options.tenantId ? { tenantId: options.tenantId } : {});
       if (!job)
@@ -52,6 +57,7 @@ export async function tailJob(
       // After an attempt's `finished` the job's completion follows at once, and completing sends
       // no run event: look at the status again soon rather than at the next poll.
       const soon = events.at(-1)?.kind === 'finished' && job.status === 'running';
+      if (pending) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, soon ? Math.min(pollMs, 100) : pollMs);
         wake = () => {

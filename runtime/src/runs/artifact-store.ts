@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { sha256Hex } from '@jobforge/sdk';
 
@@ -12,6 +12,8 @@ export interface ArtifactStore {
   readonly kind: string;
   put(jobId: string, bytes: Uint8Array): Promise<string>;
   get(jobId: string, sha256: string): Promise<Buffer | null>;
+  /** Removes bytes no manifest names any more (retention); absent bytes are not an error. */
+  remove?(sha256: string): Promise<void>;
 }
 
 /** The default folder of the filesystem store, relative to the working directory. */
@@ -49,6 +51,9 @@ export function createFsArtifactStore(dir: string = DEFAULT_ARTIFACTS_DIR): Arti
         if ((error as { code?: string }).code === 'ENOENT') return null;
         throw error;
       }
+    },
+    async remove(sha256) {
+      if (SHA256.test(sha256)) await rm(pathOf(sha256), { force: true });
     },
   };
 }
