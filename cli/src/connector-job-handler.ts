@@ -1,11 +1,13 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { JobFailure, type JobHandler } from '@jobforge/queue';
 import {
+  createRunRecorder,
   createConnectorJobHandler as createRuntimeJobHandler,
   type Runtime,
 } from '@jobforge/runtime';
 import { isJobForgeError } from '@jobforge/sdk';
 import { readConnectorIdentity } from './load-connector-dir.js';
+import type { RunStores } from './runs/run-stores.js';
 
 /** The job type whose payload names a connector to run: `{ connector, operation?, input }`. */
 export const CONNECTOR_JOB_TYPE = 'connector.run';
@@ -15,6 +17,12 @@ export interface ConnectorJobHandlerOptions {
   runtime: Runtime;
   /** The only folder connectors are loaded from (default ./connectors). */
   connectorsDir?: string;
+  /**
+   * Record every run (the `runs` feature): events as they happen, artifacts, the manifest the
+   * evidence signs. `capture` keeps every run's HTTP exchanges for replay; a job asks for it
+   * itself with `capture: true` in its payload.
+   */
+  record?: { stores: RunStores; capture?: boolean };
 }
 
 /**
@@ -32,7 +40,13 @@ export function createConnectorJobHandler(options: ConnectorJobHandlerOptions): 
     connectorDir(root, connector),
   );
   return async (job, ctx) => {
-    const payload = job.payload as { connector?: unknown; operation?: unknown; input?: unknown };
+    const payload = job.payload as {
+      connector?: unknown;
+      operation?: unknown;
+      input?: unknown;
+      dry_run?: unknown;
+      capture?: unknown;
+    };
     if (typeof payload !== 'object' || payload === null || typeof payload.connector !== 'string') {
       throw new JobFailure(
         'INVALID_JOB',
@@ -56,17 +70,38 @@ export function createConnectorJobHandler(options: ConnectorJobHandlerOptions): 
           `${payload.connector} declares no job type; give payload.operation`,
           { retryable: false },
         );
-      run = await runInSandbox({
-        id: job.id,
-        tenant_id: job.tenant_id,
-        trace_id: job.trace_id,
-        attempt_no: job.attempts,
-        payload: {
-          connector: payload.connector,
-          operation,
-          input: (payload.input ?? null) as never,
+      const recorder = options.record
+        ? createRunRecorder({
+            jobId: job.id,
+            attempt: job.attempts,
+            sink: options.record.stores.runs,
+            small: options.record.stores.small,
+            large: options.record.stores.large,
+            capture: options.record.capture === true || payload.capture === true,
+            input: { operation, payload: payload.input ?? null },
+            onError: (error) => ctx.log.warn('run record', { error: (error as Error).message }),
+          })
+        : undefined;
+      recorder?.event({ kind: 'claimed', at: new Date().toISOString(), worker_id: ctx.workerId });
+      run = await runInSandbox(
+        {
+          id: job.id,
+          tenant_id: job.tenant_id,
+          trace_id: job.trace_id,
+          attempt_no: job.attempts,
+          payload: {
+            connector: payload.connector,
+            operation,
+            input: (payload.input ?? null) as never,
+            ...(payload.dry_run === true ? { dry_run: true } : {}),
+          },
         },
-      });
+        recorder ? { record: recorder.record } : {},
+      );
+      // The record is written before the job completes, so a finished job's run is readable.
+      await recorder
+        ?.finish(run)
+        .catch((error: unknown) => ctx.log.warn('run record', { error: (error as Error).message }));
     } catch (error) {
       if (error instanceof JobFailure || !isJobForgeError(error)) throw error;
       // Resolving or preparing the connector failed: no retry will change that.

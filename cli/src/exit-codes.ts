@@ -39,6 +39,8 @@ const CHECK_FAILED_CODES = new Set([
   'TEMPLATE_INVALID',
   'POLICY_DENIED',
   'AUDIT_VERIFY_FAILED',
+  // Run records: an artifact or the evidence does not hold.
+  'RUN_NOT_VERIFIED',
 ]);
 
 export function exitCodeFor(error: unknown): number {

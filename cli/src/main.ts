@@ -12,13 +12,17 @@ import { doctorCommand } from './commands/doctor.js';
 import { enqueueCommand } from './commands/enqueue.js';
 import { eventsCommand } from './commands/events.js';
 import { hashCommand } from './commands/hash.js';
+import { impactCommand } from './commands/impact.js';
 import { initCommand } from './commands/init.js';
 import { jobsCommand } from './commands/jobs.js';
 import { keysCommand } from './commands/keys.js';
 import { mcpCommand } from './commands/mcp.js';
 import { policyCommand } from './commands/policy.js';
+import { pruneCommand } from './commands/prune.js';
 import { registryCommand } from './commands/registry.js';
+import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
+import { runsCommand } from './commands/runs.js';
 import { serveCommand } from './commands/serve.js';
 import { templatesCommand } from './commands/templates.js';
 import { testCommand } from './commands/test.js';
@@ -66,6 +70,10 @@ export async function main(argv: string[]): Promise<number> {
     .command(serveCommand as never)
     .command(apikeysCommand as never)
     .command(mcpCommand as never)
+    .command(runsCommand as never)
+    .command(impactCommand as never)
+    .command(replayCommand as never)
+    .command(pruneCommand as never)
     .demandCommand(1, 'name a command; `jobforge --help` lists them')
     .strict()
     .recommendCommands()

@@ -15,6 +15,8 @@ export interface RunSandboxedOptions {
   tenantId?: string;
   traceId?: string;
   timeoutMs?: number;
+  /** `context.dry_run`: only GET, HEAD and OPTIONS leave the host (docs/runs.md). */
+  dryRun?: boolean;
   key: KeyObject;
 }
 
@@ -68,6 +70,7 @@ export async function runSandboxed(
       {
         ...(options.tenantId ? { tenant_id: options.tenantId } : {}),
         ...(options.traceId ? { trace_id: options.traceId } : {}),
+        ...(options.dryRun ? { dry_run: true } : {}),
       },
     );
     return { run, stats: runtime.stats(), id: `${metadata.connector_id}@${metadata.version}` };

@@ -223,15 +223,17 @@ describe('jobforge run and verify', () => {
 
 describe('jobforge demo', () => {
   it('runs, verifies, detects tampering and exits 0', () => {
-    const demo = runCli(['demo']);
+    // The whole product end to end: slow on a loaded machine, so it gets its own time budget.
+    const demo = runCli(['demo'], { timeoutMs: 170_000 });
     expect(demo.status).toBe(0);
     expect(demo.stdout).toContain('signature verified');
     expect(demo.stdout).toMatch(/tampered packet .*rejected/);
     expect(demo.stdout).toMatch(/echo@1\.0\.0 +say hello via registry \(\d+ B bundle\) +ok \(/);
     expect(demo.stdout).toMatch(/registry: \d+ connector\(s\) bundled and signed by [0-9a-f]{16}…/);
     expect(demo.stdout).toMatch(/tampered artifact .*rejected before loading/);
+    expect(demo.stdout).toMatch(/evidence and manifest verify\nreplay of run \S+: identical/);
     expect(demo.stdout.trim().endsWith('demo passed')).toBe(true);
-  });
+  }, 180_000);
 });
 
 describe('jobforge doctor', () => {

@@ -55,6 +55,16 @@ export {
   type WorkerStats,
 } from './run-worker.js';
 export {
+  createRunsClient,
+  type PruneResult,
+  parseRunId,
+  type RunRecord,
+  type RunsClient,
+  type StoredArtifact,
+  type StoredManifest,
+  type StoredRunEvent,
+} from './runs-client.js';
+export {
   describeSchemaSafety,
   inspectSchemaSafety,
   PINNED_SEARCH_PATH,

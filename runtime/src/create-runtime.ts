@@ -11,7 +11,9 @@ import {
   type EvidenceEnd,
   isJobForgeError,
   JobForgeError,
+  manifestDigest,
   type RetryPolicy,
+  type RunEventBody,
   redactJson,
   redactSecrets,
   signEvidence,
@@ -33,6 +35,7 @@ import {
   prepareArtifact,
   prepareConnectorDir,
 } from './prepare-connector.js';
+import { createFetchObserver } from './record/fetch-observer.js';
 import { runAttempt } from './run-attempt.js';
 import { RuntimeStats } from './runtime-stats.js';
 import type {
@@ -159,6 +162,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         dry_run: context.dry_run ?? false,
         input: { operation, payload: input.payload },
         runner: 'runtime/sandbox',
+        ...(context.record?.replayOf ? { replay_of: context.record.replayOf } : {}),
       });
     } catch (error) {
       if (isJobForgeError(error) && error.code === 'NOT_JSON')
@@ -171,8 +175,60 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const denials: EvidenceDenial[] = [];
     const started = performance.now();
     let attempts = 0;
+    const record = context.record;
+    // Denials are pushed where they happen (egress, child); each becomes one event, in order.
+    let denialsSent = 0;
+    const emit = (event: RunEventBody) => {
+      if (!record?.onEvent) return;
+      for (; denialsSent < denials.length; denialsSent++) {
+        const d = denials[denialsSent]!;
+        record.onEvent({
+          kind: 'denial',
+          at: new Date().toISOString(),
+          code: d.kind,
+          name: d.target,
+          reason: d.reason,
+        });
+      }
+      record.onEvent(event);
+    };
+    // A dry run is guarded whether or not it is recorded: unsafe methods never leave the host.
+    const observer =
+      record || context.dry_run
+        ? createFetchObserver(record ?? {}, { dryRun: context.dry_run ?? false, secrets, emit })
+        : undefined;
+    emit({
+      kind: 'started',
+      at: builder.startedAt.toISOString(),
+      attempt: context.attempt_no ?? 1,
+    });
     const finish = (checked: CheckedOutcome): SandboxRun => {
+      const failure = checked.ok ? null : checked.error;
+      if (failure?.code === 'TIMEOUT')
+        emit({
+          kind: 'timeout',
+          at: new Date().toISOString(),
+          code: 'TIMEOUT',
+          reason: failure.message,
+        });
+      emit({
+        kind: 'finished',
+        at: new Date().toISOString(),
+        outcome: checked.ok ? 'success' : 'failure',
+        ...(failure ? { code: failure.code } : {}),
+        duration_ms: Math.round(performance.now() - started),
+      });
+      const manifest = record?.seal?.({
+        outcome: checked.ok
+          ? { ok: true, data: checked.data }
+          : { ok: false, error: checked.error },
+        recording: observer?.recording(),
+        unmatched: observer?.unmatched ?? [],
+      });
       const end = {
+        ...(manifest
+          ? { manifest: { sha256: manifestDigest(manifest), artifacts: manifest.artifacts.length } }
+          : {}),
         attempts: Math.max(1, attempts),
         policy: policyOf(isolation, limits, policy, meta, timeoutMs),
         denials: denials.map(wellFormedDenial),
@@ -279,14 +335,25 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         secrets,
         egress,
         denials,
-        log: (level, message, fields) =>
+        ...(observer ? { intercept: observer } : {}),
+        log: (level, message, fields) => {
+          const redacted = redactSecrets(message, secrets);
+          emit({ kind: 'log', at: new Date().toISOString(), level, message: redacted });
           options.logger?.({
             level,
-            message: redactSecrets(message, secrets),
+            message: redacted,
             fields: redactJson(fields, secrets) as typeof fields,
             connector: name,
             trace_id: traceId,
             tenant_id: tenant,
+          });
+        },
+        onLogsCut: (kept) =>
+          emit({
+            kind: 'truncated',
+            at: new Date().toISOString(),
+            name: 'log',
+            reason: `more than ${kept} log lines; the rest were dropped`,
           }),
       });
       outcome = result.outcome;
@@ -294,6 +361,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       const failed = outcome.error;
       const mode = meta.failure_modes.find((m) => m.type === failed.code);
       if (!mode?.retryable || attempts > mode.max_retries) break;
+      emit({
+        kind: 'retry',
+        at: new Date().toISOString(),
+        code: failed.code,
+        attempt: attempts + 1,
+      });
       await sleep(backoffDelay(retry, attempts, Math.random, failed.retry_after_ms));
     }
     return finish(outcome);

@@ -20,6 +20,34 @@ export {
   prepareArtifact,
   prepareConnectorDir,
 } from './prepare-connector.js';
+export { DRY_RUN_HEADER } from './record/fetch-observer.js';
+export type { RunEnded, RunRecording } from './record/run-recording.js';
+export {
+  type ArtifactStore,
+  type BlobSink,
+  createDbArtifactStore,
+  createFsArtifactStore,
+  DEFAULT_ARTIFACTS_DIR,
+} from './runs/artifact-store.js';
+export { explainRun, formatImpact, parseEvents, type RunImpact } from './runs/explain-run.js';
+export { type ArtifactCheck, type LoadedRun, loadRun, type StoredRun } from './runs/read-run.js';
+export { diffJson, type ReplayResult, replayRun } from './runs/replay-run.js';
+export {
+  buildReceipt,
+  RUN_RECEIPT_SCHEMA,
+  type RunReceipt,
+  statementOf,
+} from './runs/run-receipt.js';
+export {
+  createRunRecorder,
+  MAX_EVENTS_PER_ATTEMPT,
+  type RunRecorder,
+  type RunRecorderOptions,
+  type RunSink,
+  SMALL_ARTIFACT_BYTES,
+  type StoredManifestView,
+} from './runs/run-recorder.js';
+export { renderSummary } from './runs/run-summary.js';
 export type { ConnectorStats } from './runtime-stats.js';
 export type {
   RunContext,

@@ -1,6 +1,6 @@
 import { JobForgeError, type JsonValue } from '@jobforge/sdk';
 import type { ConnectorRef } from './prepare-connector.js';
-import type { Runtime, SandboxRun } from './runtime-types.js';
+import type { RunContext, Runtime, SandboxRun } from './runtime-types.js';
 
 /** A queued connector job, as the generic queue hands it over (its own shape; no queue import). */
 export interface ConnectorJob {
@@ -11,7 +11,11 @@ export interface ConnectorJob {
   payload: { connector: string; operation: string; input: JsonValue; dry_run?: boolean };
 }
 
-export type ConnectorJobHandler = (job: ConnectorJob) => Promise<SandboxRun>;
+/** `record` makes the run a record (run events, manifest signed in the evidence; docs/runs.md). */
+export type ConnectorJobHandler = (
+  job: ConnectorJob,
+  extra?: Pick<RunContext, 'record'>,
+) => Promise<SandboxRun>;
 
 /**
  * Turns the runtime into a queue job handler: resolves `payload.connector` (a folder or
@@ -29,7 +33,7 @@ export function createConnectorJobHandler(
     secretsFor?: (job: ConnectorJob) => Record<string, string> | Promise<Record<string, string>>;
   } = {},
 ): ConnectorJobHandler {
-  return async (job) => {
+  return async (job, extra = {}) => {
     const payload = job?.payload as Partial<ConnectorJob['payload']> | undefined;
     if (
       typeof payload !== 'object' ||
@@ -53,6 +57,7 @@ export function createConnectorJobHandler(
         ...(job.attempt_no ? { attempt_no: job.attempt_no } : {}),
         ...(payload.dry_run ? { dry_run: true } : {}),
         ...(options.secretsFor ? { secrets: await options.secretsFor(job) } : {}),
+        ...(extra.record ? { record: extra.record } : {}),
       },
     );
   };

@@ -5,6 +5,7 @@ import type { EgressAnswer } from './child/proxied-fetch.js';
 import type { ChildPool } from './child-pool.js';
 import { createEgressBudget, type EgressPolicy, egressFetch } from './egress/egress-fetch.js';
 import type { PreparedConnector } from './prepare-connector.js';
+import type { FetchObserver } from './record/fetch-observer.js';
 
 /** After the child's own abort at timeoutMs, how long the host waits before SIGKILL. */
 export const KILL_GRACE_MS = 250;
@@ -49,9 +50,13 @@ export async function runAttempt(
     egress: EgressPolicy;
     denials: EvidenceDenial[];
     log: (level: string, message: string, fields: unknown) => void;
+    /** Told once when the call passes the log-line cap (later lines are dropped). */
+    onLogsCut?: (kept: number) => void;
     maxRequests: number;
     /** Bytes of request and response bodies the call may move (default: the child's memory cap). */
     egressBudgetBytes?: number;
+    /** Stands between the connector and the egress (run records: events, dry run, capture, replay). */
+    intercept?: FetchObserver;
   },
 ): Promise<Attempt> {
   // One deadline for the whole attempt, taken now: loading and the call share it.
@@ -129,14 +134,17 @@ export async function runAttempt(
           try {
             if (abort.signal.aborted)
               return { ok: false, code: 'NETWORK_ERROR', message: 'the call has ended' };
-            const answer = await egressFetch(
-              request,
-              call.egress,
-              abort.signal,
-              (d) => call.denials.push({ kind: 'network', ...d }),
-              budget,
-            );
-            return budget.take(answerBytes(answer)) ? answer : overBudget();
+            const send = async (r: typeof request) => {
+              const answer = await egressFetch(
+                r,
+                call.egress,
+                abort.signal,
+                (d) => call.denials.push({ kind: 'network', ...d }),
+                budget,
+              );
+              return budget.take(answerBytes(answer)) ? answer : overBudget();
+            };
+            return await (call.intercept ? call.intercept.fetch(request, send) : send(request));
           } finally {
             const next = queued.shift();
             if (next) next();
@@ -146,6 +154,7 @@ export async function runAttempt(
         onLog: (level, message, fields) => {
           if (++lines <= MAX_LOG_LINES)
             call.log(level, boundText(message, MAX_MESSAGE * 2), fields);
+          else if (lines === MAX_LOG_LINES + 1) call.onLogsCut?.(MAX_LOG_LINES);
         },
       },
     );

@@ -3,6 +3,7 @@ import type { PoolOptions, PoolStats } from './child-pool.js';
 import type { CircuitOptions } from './circuit-breaker.js';
 import type { Isolation } from './isolation.js';
 import type { ConnectorRef } from './prepare-connector.js';
+import type { RunRecording } from './record/run-recording.js';
 import type { ConnectorStats } from './runtime-stats.js';
 
 export interface RuntimeLimits {
@@ -69,6 +70,8 @@ export interface RunContext {
   settings?: JsonObject;
   /** Overrides `limits.timeoutMs` for this call (never above it). */
   timeoutMs?: number;
+  /** Run records: events as they happen, capture or replay of HTTP, the manifest the evidence signs. */
+  record?: RunRecording;
 }
 
 /** What `runtime.run` returns (and `jobforge run --json` prints). */

@@ -22,6 +22,8 @@ export interface EvidenceStart {
   started_at?: Date;
   /** `sdk/runConnector` unless a host runner says otherwise. */
   runner?: string;
+  /** A replay says which run it re-ran. */
+  replay_of?: string;
 }
 
 /** What the runner observed when the call ended. */
@@ -34,6 +36,8 @@ export interface EvidenceEnd {
   claims?: unknown;
   /** The output's hash when the runner has already taken it (saves hashing large data twice). */
   output_hash?: string;
+  /** The run's artifact manifest digest, when the run is recorded. */
+  manifest?: { sha256: string; artifacts: number };
 }
 
 /**
@@ -106,6 +110,9 @@ export class EvidenceBuilder {
       denials: end.denials ?? [],
       claims: toClaims(end.claims),
       runner: s.runner ?? 'sdk/runConnector',
+      // Only when present, so an unrecorded run's statement is byte-for-byte what it always was.
+      ...(end.manifest ? { manifest: end.manifest } : {}),
+      ...(s.replay_of ? { replay_of: s.replay_of } : {}),
     };
     return {
       _type: STATEMENT_TYPE,

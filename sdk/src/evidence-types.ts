@@ -46,6 +46,14 @@ export interface EvidencePredicate {
   claims: JsonObject | null;
   /** Who produced the statement (`sdk/runConnector`, `runtime/sandbox`, ...). */
   runner: string;
+  /**
+   * The run's artifact manifest (events, input snapshot, recording, connector artifacts): its
+   * sha256 over canonical JSON and how many artifacts it lists. Absent when the run was not
+   * recorded, as in every packet made before run records existed.
+   */
+  manifest?: { sha256: string; artifacts: number };
+  /** Set on a replay's evidence: the run (`<job id>.<attempt>`) it re-ran. */
+  replay_of?: string;
 }
 
 export interface EvidenceStatement {

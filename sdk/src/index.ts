@@ -44,6 +44,21 @@ export { ensurePrivateDir, privateDirProblem } from './private-dir.js';
 export { REDACTED, redactJson, redactSecrets, safeErrorMessage } from './redact.js';
 export { type RunConnectorOptions, runConnector } from './run-connector.js';
 export { DEFAULT_CONFIG, type RunConnectorParams } from './run-params.js';
+export {
+  ARTIFACT_MANIFEST_SCHEMA,
+  type ArtifactManifest,
+  buildManifest,
+  isArtifactName,
+  type ManifestEntry,
+  manifestDigest,
+} from './runs/artifact-manifest.js';
+export {
+  describeUrl,
+  RUN_EVENT_SCHEMA,
+  type RunEvent,
+  type RunEventBody,
+  type RunEventKind,
+} from './runs/run-event.js';
 export { signEvidence, signPayload } from './sign-evidence.js';
 export type {
   ConnectorConfig,

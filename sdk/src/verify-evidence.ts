@@ -184,5 +184,10 @@ function parseStatement(text: string): EvidenceStatement | string {
   if (typeof timing.started_at !== 'string' || typeof timing.ended_at !== 'string') {
     return 'predicate.timing needs started_at and ended_at';
   }
+  if (p.manifest !== undefined) {
+    const m = p.manifest as Record<string, unknown> | null;
+    if (typeof m?.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.sha256))
+      return 'predicate.manifest.sha256 is not a sha256';
+  }
   return value as EvidenceStatement;
 }

@@ -18,23 +18,26 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
     const { runDemo, formatDemo } = await import('../demo.js');
     const { generateSigningKeyPair, toPrivateKey, toPublicKey } = await import('@jobforge/sdk');
     const { runQueueDemo, formatQueueDemo } = await import('../queue-demo.js');
+    const { runRunsDemo, formatRunsDemo } = await import('../runs-demo.js');
     const report = await runDemo(args.connectors);
     const pair = generateSigningKeyPair();
-    const queue = await runQueueDemo(
-      args.connectors,
-      toPrivateKey(pair.privateKeyPem),
-      toPublicKey(pair.publicKeyPem),
-    );
+    const keys = [toPrivateKey(pair.privateKeyPem), toPublicKey(pair.publicKeyPem)] as const;
+    // Independent legs on databases of their own: run side by side.
+    const [queue, runs] = await Promise.all([
+      runQueueDemo(args.connectors, ...keys),
+      runRunsDemo(args.connectors, ...keys),
+    ]);
     process.stdout.write(
       args.json
-        ? `${JSON.stringify({ ...report, queue }, null, 2)}\n`
-        : `${formatDemo(report)}\n${formatQueueDemo(queue)}\n`,
+        ? `${JSON.stringify({ ...report, queue, runs }, null, 2)}\n`
+        : `${formatDemo(report)}\n${formatQueueDemo(queue)}\n\n${formatRunsDemo(runs)}\n`,
     );
     if (
       !report.allVerified ||
       !report.tamperDetected ||
       !report.registry.tamperedArtifactRejected ||
-      !queue.allVerified
+      !queue.allVerified ||
+      !runs.ok
     )
       process.exitCode = 1;
   },

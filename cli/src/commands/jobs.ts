@@ -3,7 +3,7 @@ import type { GlobalArgs } from '../global-args.js';
 import { type QueueArgs, withQueueOptions } from '../queue-args.js';
 
 interface JobsArgs extends QueueArgs {
-  action: 'list' | 'show' | 'cancel' | 'retry' | 'dead';
+  action: 'list' | 'show' | 'cancel' | 'retry' | 'dead' | 'tail';
   id?: string;
   tenant?: string;
   status?: string;
@@ -15,12 +15,12 @@ const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'dead', 'canceled'
 
 export const jobsCommand: CommandModule<GlobalArgs, JobsArgs> = {
   command: 'jobs <action> [id]',
-  describe: 'Inspect and manage jobs: list, show <id>, cancel <id>, retry <id>, dead',
+  describe: 'Inspect and manage jobs: list, show <id>, cancel <id>, retry <id>, dead, tail <id>',
   builder: (y) =>
     withQueueOptions(
       y
         .positional('action', {
-          choices: ['list', 'show', 'cancel', 'retry', 'dead'] as const,
+          choices: ['list', 'show', 'cancel', 'retry', 'dead', 'tail'] as const,
           demandOption: true,
         })
         .positional('id', { type: 'string', describe: 'Job id (show, cancel, retry)' })
@@ -70,6 +70,11 @@ export const jobsCommand: CommandModule<GlobalArgs, JobsArgs> = {
             hint: 'jobforge jobs list shows the ids',
           },
         );
+      if (args.action === 'tail') {
+        // Follows the job's run events until it ends (the runs feature records them).
+        const { tailJobCommand } = await import('../runs/tail-job-command.js');
+        return tailJobCommand(client, args.id, args.json, args.tenant);
+      }
       if (args.action === 'show') {
         const job = await client.get(args.id, tenant);
         if (!job) throw notFound();

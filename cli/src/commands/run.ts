@@ -8,6 +8,7 @@ interface RunArgs extends GlobalArgs {
   tenant?: string;
   trace?: string;
   timeout?: number;
+  'dry-run': boolean;
   key?: string;
   evidence?: string;
   stats?: boolean;
@@ -43,6 +44,12 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
         describe: 'Trace id recorded in the evidence (default: a random UUID)',
       })
       .option('timeout', { type: 'number', describe: 'Per-attempt timeout in ms (default 30000)' })
+      .option('dry-run', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'context.dry_run: only GET, HEAD and OPTIONS leave the host; the evidence says so',
+      })
       .option('key', {
         type: 'string',
         describe: 'Private key (PEM) to sign the evidence (default: a development key)',
@@ -134,6 +141,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       ...(args.tenant ? { tenantId: args.tenant } : {}),
       ...(args.trace ? { traceId: args.trace } : {}),
       ...(args.timeout ? { timeoutMs: args.timeout } : {}),
+      ...(args['dry-run'] ? { dryRun: true } : {}),
     });
     if (args.evidence)
       await writeFileAtomic(args.evidence, `${JSON.stringify(run.evidence, null, 2)}\n`);

@@ -11,6 +11,8 @@ interface WorkerArgs extends QueueArgs {
   'poll-ms'?: string;
   'log-level': 'debug' | 'info' | 'warn' | 'error';
   drain: boolean;
+  capture: boolean;
+  'artifacts-dir'?: string;
 }
 
 export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
@@ -49,6 +51,16 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
           default: 'info' as const,
           describe: 'JSON log lines on stderr from this level up',
         })
+        .option('capture', {
+          type: 'boolean',
+          default: false,
+          describe:
+            "Keep every run's HTTP exchanges (redacted) for replay (needs JOBFORGE_RUNS_ENABLED)",
+        })
+        .option('artifacts-dir', {
+          type: 'string',
+          describe: 'Folder of large run artifacts (default .jobforge/artifacts)',
+        })
         .option('drain', {
           type: 'boolean',
           default: false,
@@ -76,11 +88,23 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
     });
     logger.info('sandbox', { ...runtime.isolation });
     try {
-      await withQueue(args, async ({ client, description }) => {
+      await withQueue(args, async ({ client, description, driver }) => {
         logger.info('queue database', { database: description });
         // Fail fast with a coded error on a wrong password, database or role; once running, the
         // worker retries every failure instead.
         await client.list({ limit: 1 });
+        // Runs are records only with the runs feature on; otherwise jobs run exactly as before.
+        const { isFeatureEnabled, requireFeature } = await import('@jobforge/queue');
+        if (args.capture) requireFeature('runs');
+        const { openRunStores } = await import('../runs/run-stores.js');
+        const record = isFeatureEnabled('runs')
+          ? {
+              stores: await openRunStores(driver, {
+                ...(args['artifacts-dir'] ? { artifactsDir: args['artifacts-dir'] } : {}),
+              }),
+              capture: args.capture,
+            }
+          : undefined;
         const worker = await runWorker({
           client,
           concurrency,
@@ -91,6 +115,7 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
               [CONNECTOR_JOB_TYPE]: createConnectorJobHandler({
                 runtime,
                 connectorsDir: args.connectors,
+                ...(record ? { record } : {}),
               }),
             },
             { driver: client.driver, signingKey: key },

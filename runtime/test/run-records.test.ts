@@ -1,0 +1,233 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type RunEventBody, verifyEvidence } from '@jobforge/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ArtifactStore,
+  createFsArtifactStore,
+  createRunRecorder,
+  createRuntime,
+  explainRun,
+  loadRun,
+  prepareConnectorDir,
+  type Runtime,
+  replayRun,
+  type StoredRun,
+} from '../src/index.js';
+import { GOOD, hostKey, statementOf } from './helpers.js';
+
+const HTTP = fileURLToPath(new URL('../../connectors/http-request', import.meta.url));
+
+/** The queue's role, in memory: events and manifests by job and attempt. */
+function memorySink() {
+  const events: object[] = [];
+  const manifests = new Map<string, { manifest: object; sha: string }>();
+  return {
+    events,
+    manifests,
+    appendRunEvents: async (_job: string, _attempt: number, batch: readonly object[]) =>
+      events.push(...batch),
+    putRunManifest: async (job: string, attempt: number, manifest: object, sha: string) => {
+      manifests.set(`${job}.${attempt}`, { manifest, sha });
+      return true;
+    },
+  };
+}
+
+function memoryStore(): ArtifactStore {
+  const blobs = new Map<string, Buffer>();
+  return {
+    kind: 'db',
+    put: async (_job, bytes) => {
+      const { sha256Hex } = await import('@jobforge/sdk');
+      const sha = sha256Hex(bytes);
+      blobs.set(sha, Buffer.from(bytes));
+      return sha;
+    },
+    get: async (_job, sha) => blobs.get(sha) ?? null,
+  };
+}
+
+describe('run records in the runtime', () => {
+  const key = hostKey();
+  const dir = mkdtempSync(join(tmpdir(), 'jobforge-runrec-'));
+  let runtime: Runtime;
+  let server: Server;
+  let base: string;
+  let hits = 0;
+  let jobs = 0;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      hits++;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ path: req.url }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    base = `http://127.0.0.1:${port}`;
+    runtime = await createRuntime({
+      signingKey: key.privateKeyPem,
+      pool: { maxChildren: 1, warm: 0 },
+      policy: { allowPrivateAddresses: [`127.0.0.1:${port}`] },
+    });
+  });
+  afterAll(async () => {
+    await runtime.close();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function record(
+    connector: string,
+    operation: string,
+    payload: unknown,
+    options: { dryRun?: boolean; capture?: boolean } = {},
+  ) {
+    const jobId = String(++jobs);
+    const sink = memorySink();
+    const stores = { db: memoryStore(), fs: createFsArtifactStore(join(dir, 'artifacts')) };
+    const live: RunEventBody[] = [];
+    const recorder = createRunRecorder({
+      jobId,
+      attempt: 1,
+      sink,
+      small: stores.db,
+      large: stores.fs,
+      capture: options.capture ?? true,
+      input: { operation, payload },
+    });
+    const run = await runtime.run(
+      connector,
+      { operation, payload: payload as never },
+      {
+        tenant_id: 'acme',
+        job_id: jobId,
+        dry_run: options.dryRun ?? false,
+        record: {
+          ...recorder.record,
+          onEvent: (e) => {
+            live.push(e);
+            recorder.record.onEvent?.(e);
+          },
+        },
+      },
+    );
+    const view = await recorder.finish(run);
+    const stored: StoredRun = {
+      job_id: jobId,
+      attempt: 1,
+      tenant_id: 'acme',
+      job_status: 'succeeded',
+      manifest_sha256: view.manifest_sha256,
+      manifest: view,
+    };
+    return { run, view, sink, stores, stored, live };
+  }
+
+  it('signs the manifest of events, input, output and recording', async () => {
+    const { run, view, sink, live } = await record(HTTP, 'http-request.send', {
+      url: `${base}/items?api_key=hunter2hunter2`,
+    });
+    expect(run.ok).toBe(true);
+    const p = statementOf(run.evidence).predicate;
+    expect(p.manifest).toEqual({ sha256: view.manifest_sha256, artifacts: 4 });
+    expect(verifyEvidence(run.evidence, key.publicKeyPem).ok).toBe(true);
+    const signed = view.artifacts.filter((a) => a.signed).map((a) => a.name);
+    expect(signed).toEqual(['events.jsonl', 'input.json', 'output.json', 'recording.json']);
+    expect(view.artifacts.find((a) => a.name === 'input.json')?.sha256).toBe(p.input_hash);
+    expect(view.artifacts.find((a) => a.name === 'output.json')?.sha256).toBe(p.output_hash);
+    expect(live.map((e) => e.kind)).toEqual(['started', 'fetch', 'log', 'finished']);
+    expect(sink.events).toHaveLength(4);
+    // A query value never reaches an event.
+    expect(JSON.stringify(sink.events)).not.toContain('hunter2');
+    expect(live[1]).toMatchObject({ method: 'GET', path: '/items?api_key=', status: 200 });
+  });
+
+  it('leaves old-style evidence unchanged when the run is not recorded', async () => {
+    const run = await runtime.run(GOOD('noop'), { payload: {} }, { tenant_id: 'acme' });
+    const p = statementOf(run.evidence).predicate;
+    expect('manifest' in p).toBe(false);
+    expect('replay_of' in p).toBe(false);
+  });
+
+  it('replays with the recording and no network: identical', async () => {
+    const { stored, stores } = await record(HTTP, 'http-request.send', { url: `${base}/again` });
+    const before = hits;
+    const loaded = await loadRun(stored, stores, key.publicKeyPem);
+    expect(loaded.problems).toEqual([]);
+    const connector = await prepareConnectorDir(HTTP, join(dir, 'cache'));
+    const result = await replayRun(runtime, loaded, connector);
+    expect(result).toMatchObject({ identical: true, diff: [], unmatched: [] });
+    expect(hits).toBe(before);
+    expect(statementOf(result.evidence).predicate.replay_of).toBe(`${stored.job_id}.1`);
+  });
+
+  it('refuses a different artifact unless asked, and shows the difference', async () => {
+    const { stored, stores } = await record(HTTP, 'http-request.send', { url: `${base}/x` });
+    const loaded = await loadRun(stored, stores);
+    const other = await prepareConnectorDir(GOOD('fetcher'), join(dir, 'cache'));
+    await expect(replayRun(runtime, loaded, other)).rejects.toMatchObject({
+      code: 'ARTIFACT_MISMATCH',
+    });
+    loaded.files.set(
+      'input.json',
+      Buffer.from(
+        JSON.stringify({ operation: 'http-request.send', payload: { url: `${base}/y` } }),
+      ),
+    );
+    const connector = await prepareConnectorDir(HTTP, join(dir, 'cache'));
+    const result = await replayRun(runtime, loaded, connector);
+    expect(result.identical).toBe(false);
+    expect(result.unmatched[0]).toMatch(/\/y/);
+  });
+
+  it('names an artifact altered in the filesystem store', async () => {
+    const { stored, stores } = await record(HTTP, 'http-request.send', { url: `${base}/z` });
+    const entry = stored.manifest.artifacts.find((a) => a.name === 'events.jsonl')!;
+    await stores.fs.put(stored.job_id, (await stores.db.get(stored.job_id, entry.sha256))!);
+    entry.storage = 'fs';
+    const path = join(dir, 'artifacts', 'sha256', entry.sha256.slice(0, 2), entry.sha256.slice(2));
+    writeFileSync(path, 'tampered\n');
+    const loaded = await loadRun(stored, stores, key.publicKeyPem);
+    expect(loaded.problems).toEqual([expect.stringMatching(/^events\.jsonl is altered/)]);
+    expect(explainRun(loaded).verified).toBe(false);
+  });
+
+  it('answers unsafe methods of a dry run itself, with a DRY_RUN_BLOCKED event', async () => {
+    const before = hits;
+    const { run, live } = await record(
+      GOOD('poster'),
+      'poster.run',
+      { url: `${base}/send`, method: 'POST' },
+      { dryRun: true },
+    );
+    expect(hits).toBe(before);
+    expect(run.ok && run.data).toEqual({ status: 200, dry_run: 'blocked' });
+    expect(live.find((e) => e.kind === 'dry_run_blocked')).toMatchObject({
+      code: 'DRY_RUN_BLOCKED',
+      method: 'POST',
+      path: '/send',
+    });
+    expect(statementOf(run.evidence).predicate.invocation.dry_run).toBe(true);
+    const get = await record(
+      GOOD('poster'),
+      'poster.run',
+      { url: `${base}/read`, method: 'GET' },
+      { dryRun: true },
+    );
+    expect(get.run.ok && get.run.data).toEqual({ status: 200, dry_run: null });
+    expect(hits).toBe(before + 1);
+    // Unrecorded dry runs are guarded the same way.
+    const plain = await runtime.run(
+      GOOD('poster'),
+      { payload: { url: `${base}/send`, method: 'DELETE' } },
+      { dry_run: true },
+    );
+    expect(plain.ok && plain.data).toEqual({ status: 200, dry_run: 'blocked' });
+    expect(hits).toBe(before + 1);
+  });
+});
