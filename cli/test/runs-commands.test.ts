@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSigningKeyPair, sha256Hex, writeFileAtomic } from '@jobforge/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inProcess } from './in-process.js';
+import { inProcess } from './run-in-process.js';
 
 const connectors = fileURLToPath(new URL('../../connectors', import.meta.url));
 
