@@ -40,7 +40,7 @@ export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=f
 
 run node "$root/scripts/pack.mjs" --out "$work/packs"
 tgz() { ls "$work"/packs/jobforge-"$1"-*.tgz; }
-all=("$(tgz sdk)" "$(tgz registry)" "$(tgz runtime)" "$(tgz queue)" "$(tgz toolkit)" "$(tgz cli)")
+all=("$(tgz sdk)" "$(tgz registry)" "$(tgz runtime)" "$(tgz queue)" "$(tgz toolkit)" "$(tgz governance)" "$(tgz server)" "$(tgz cli)")
 
 # ── Author: the CLI from the tarballs, in a connectors repository made by `jobforge init`. ──
 mkdir -p "$work/tools" "$work/author"

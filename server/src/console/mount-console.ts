@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Hono } from 'hono';
 import type { ServerEnv } from '../server-env.js';
 
-const PAGE = readFileSync(new URL('./console.html', import.meta.url), 'utf8');
+const PAGE = readFileSync(new URL('../../assets/console.html', import.meta.url), 'utf8');
 
 /**
  * The web console at `/`: one self-contained page (no external assets) that calls the API with
