@@ -11,7 +11,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-export const PACKAGES = ['sdk', 'registry', 'runtime', 'queue', 'toolkit', 'governance', 'server', 'cli'];
+export const PACKAGES = [
+  'sdk',
+  'registry',
+  'runtime',
+  'queue',
+  'toolkit',
+  'governance',
+  'server',
+  'cli',
+];
 
 function fail(message) {
   process.stderr.write(`pack: ${message}\n`);
