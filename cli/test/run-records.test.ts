@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -42,7 +42,9 @@ describe.each(DRIVERS)('run records on $name', ({ open }) => {
     server = createServer((req, res) => {
       hits++;
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ path: req.url, n: 1 }));
+      // /large answers past the database store's 64 KiB, so its artifacts go to the filesystem.
+      const pad = req.url === '/large' ? 'x'.repeat(70_000) : '';
+      res.end(JSON.stringify({ path: req.url, n: 1, pad }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
@@ -298,5 +300,27 @@ describe.each(DRIVERS)('run records on $name', ({ open }) => {
     await expect(
       done.runs.pruneRuns({ olderThan: '0 seconds', statuses: ['running'] }),
     ).rejects.toMatchObject({ code: 'INVALID_JOB' });
+  });
+
+  it('prunes the filesystem artifacts that no manifest names any more', async () => {
+    const big = await recordOne({ url: `${base}/large` });
+    const onDisk = big.manifest.artifacts.filter((a) => a.storage === 'fs');
+    expect(onDisk.length).toBeGreaterThan(0);
+    const pathOf = (sha: string) => join(dir, 'artifacts', 'sha256', sha.slice(0, 2), sha.slice(2));
+    for (const a of onDisk) expect(existsSync(pathOf(a.sha256))).toBe(true);
+    const queue = createQueueClient(driver);
+    const [job] = (await queue.claim({ workerId: 'w', limit: 1000 })).filter(
+      (j) => j.id === big.id,
+    );
+    await queue.complete([{ id: job!.id, lease: job!.lease, outcome: { ok: true, result: {} } }]);
+    const stores = {
+      runs: big.runs,
+      small: big.stores.db,
+      large: big.stores.fs,
+      stores: big.stores,
+    };
+    const pruned = await pruneRuns(stores, { olderThan: '0 seconds' });
+    expect(pruned.files).toBeGreaterThanOrEqual(onDisk.length);
+    for (const a of onDisk) expect(existsSync(pathOf(a.sha256))).toBe(false);
   });
 });

@@ -104,10 +104,13 @@ begin
       select distinct a->>'sha256' as sha, a->>'storage' as storage
       from gone, jsonb_array_elements(gone.manifest->'artifacts') a
     ), still as (
-      -- A digest another manifest still names stays (content-addressed: shared bytes).
+      -- A digest another manifest still names stays (content-addressed: shared bytes). Every part
+      -- of this statement reads one snapshot, in which the manifests `gone` deletes still exist:
+      -- leave them out, or each digest would find its own manifest and no file would ever go.
       select s.sha, s.storage from shas s
       where not exists (select 1 from jobforge_artifact_manifests m
-                        where m.manifest->'artifacts' @> jsonb_build_array(jsonb_build_object('sha256', s.sha)))
+                        where m.job_id <> all(v_ids)
+                          and m.manifest->'artifacts' @> jsonb_build_array(jsonb_build_object('sha256', s.sha)))
     )
     select coalesce(array_agg(sha) filter (where storage = 'fs'), '{}'),
            (select count(*) from gone)

@@ -128,33 +128,38 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
         // database leads (a lease), the others stand by to take over.
         const { startTriggerScheduler } = await import('../trigger-scheduler.js');
         const scheduler = startTriggerScheduler(client.driver, logger);
-        await new Promise<void>((resolve, reject) => {
-          const off = stopOnSignals(worker, resolve);
-          if (!args.drain) return;
-          let failures = 0;
-          const check = async () => {
-            try {
-              const busy =
-                (await client.list({ status: 'queued', limit: 1 })).length +
-                (await client.list({ status: 'running', limit: 1 })).length;
-              failures = 0;
-              if (busy === 0) {
+        // The scheduler stops however the worker ends, a failed drain included: its timer and
+        // lease must not outlive the connection it uses.
+        try {
+          await new Promise<void>((resolve, reject) => {
+            const off = stopOnSignals(worker, resolve);
+            if (!args.drain) return;
+            let failures = 0;
+            const check = async () => {
+              try {
+                const busy =
+                  (await client.list({ status: 'queued', limit: 1 })).length +
+                  (await client.list({ status: 'running', limit: 1 })).length;
+                failures = 0;
+                if (busy === 0) {
+                  off();
+                  await worker.stop();
+                  resolve();
+                } else setTimeout(check, 200);
+              } catch (error) {
+                // A passing database fault: look again; a lasting one ends the drain with its
+                // error, after the worker has released what it holds.
+                if (++failures < 10) return void setTimeout(check, 500);
                 off();
-                await worker.stop();
-                resolve();
-              } else setTimeout(check, 200);
-            } catch (error) {
-              // A passing database fault: look again; a lasting one ends the drain with its
-              // error, after the worker has released what it holds.
-              if (++failures < 10) return void setTimeout(check, 500);
-              off();
-              await worker.stop().catch(() => {});
-              reject(error);
-            }
-          };
-          setTimeout(check, 200);
-        });
-        await scheduler.stop();
+                await worker.stop().catch(() => {});
+                reject(error);
+              }
+            };
+            setTimeout(check, 200);
+          });
+        } finally {
+          await scheduler.stop();
+        }
         const stats = worker.stats();
         if (args.json) process.stdout.write(`${JSON.stringify({ ok: true, ...stats })}\n`);
         else
