@@ -70,8 +70,13 @@ function invalidCron(cron: unknown, reason: string): QueueError {
   });
 }
 
+// An IANA zone name ("UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+2").
+// Newer ICU (Node 24) also accepts bare offsets such as "+02:00", which have no daylight-saving
+// rules and so silently drift from the wall clock: refused here on every Node version.
+const IANA_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
+
 function isTimeZone(name: string): boolean {
-  if (name.length === 0 || name.length > 100) return false;
+  if (name.length === 0 || name.length > 100 || !IANA_NAME.test(name)) return false;
   try {
     new Intl.DateTimeFormat('en', { timeZone: name });
     return true;
