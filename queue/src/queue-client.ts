@@ -92,7 +92,12 @@ export function createQueueClient(driver: QueueDriver, options: QueueClientOptio
         // running it again is safe. Not so in the caller's transaction: that one is aborted.
         const state = (error as { code?: unknown }).code;
         const retry = (state === '40P01' || state === '40001') && !isCallerTransaction(target);
-        if (retry && attempt < 5) continue;
+        if (retry && attempt < 10) {
+          // A short random pause, growing with each try, so batches that just deadlocked on the
+          // same keys do not meet again in the same order.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+          continue;
+        }
         throw toQueueError(error, fn);
       }
     }

@@ -169,5 +169,6 @@ describe('concurrent batches sharing idempotency keys', () => {
       });
       expect(new Set(byKey.values()).size).toBe(keys.length);
     }
-  });
+    // Each deadlock the server breaks costs its deadlock_timeout (1 s by default) before the retry.
+  }, 120_000);
 });
