@@ -171,4 +171,47 @@ describe('concurrent batches sharing idempotency keys', () => {
     }
     // Each deadlock the server breaks costs its deadlock_timeout (1 s by default) before the retry.
   }, 120_000);
+
+  it('take their locks in one order in SQL, so no batch deadlocks even without the client retry', async () => {
+    // Straight to the function on separate connections: the client's deadlock retry cannot hide a
+    // cycle here, so any 40P01 fails the test.
+    const tenant = randomUUID();
+    const keys = Array.from({ length: 60 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+    const clients = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const c = new pg.Client({ connectionString: db.url });
+        await c.connect();
+        return c;
+      }),
+    );
+    try {
+      for (let round = 0; round < 3; round++) {
+        const results = await Promise.allSettled(
+          clients.map((c, b) => {
+            const order = b % 2 === 0 ? keys : [...keys].reverse();
+            const jobs = order.map((key) => ({
+              type: 't',
+              payload: { key },
+              idempotency_key: `${round}-${key}`,
+            }));
+            return c.query('select jobforge.jobforge_enqueue_jobs($1::jsonb, $2::uuid) as ids', [
+              JSON.stringify(jobs),
+              tenant,
+            ]);
+          }),
+        );
+        const failed = results.filter((r) => r.status === 'rejected');
+        expect(failed.map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+        // Input order is kept in the answer: batch 0 and batch 1 list the same ids reversed.
+        const ids = results.map(
+          (r) =>
+            (r as PromiseFulfilledResult<pg.QueryResult<{ ids: string[] }>>).value.rows[0]!.ids,
+        );
+        expect(ids[1]).toEqual([...ids[0]!].reverse());
+        expect(new Set(ids[0]).size).toBe(keys.length);
+      }
+    } finally {
+      await Promise.all(clients.map((c) => c.end()));
+    }
+  }, 60_000);
 });
