@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // node scripts/pack.mjs --out DIR — one npm tarball per publishable package, built from the sources
 // of this checkout: a clean `tsc -b` build (so dist/ holds exactly what src/ compiles to, nothing
-// left from deleted files), then each package staged with its package.json made publishable
-// (`workspace:` ranges replaced by the real versions, the @jobforge/source condition and
-// devDependencies dropped), its README and the repository's LICENSE, and `npm pack` run there.
+// left from deleted files) and the CLI's bundle of it (cli/scripts/bundle.mjs), then each package
+// staged with its package.json made publishable (`workspace:` ranges replaced by the real versions,
+// the @jobforge/source condition and devDependencies dropped), its README and the repository's
+// LICENSE, and `npm pack` run there.
 // Prints one line per tarball; nothing is published.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -64,11 +65,13 @@ function stripSourceCondition(exports) {
 
 // A clean build: tsc -b never deletes the output of a source file that no longer exists.
 for (const dir of PACKAGES) rmSync(join(root, dir, 'dist'), { recursive: true, force: true });
+// cli/bundle/ is rebuilt from cli/dist/ by cli/scripts/bundle.mjs, which empties it first.
 run(
   process.execPath,
   [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'],
   root,
 );
+run(process.execPath, [join(root, 'cli/scripts/bundle.mjs')], root);
 
 mkdirSync(out, { recursive: true });
 const stage = join(tmpdir(), `jobforge-pack-${process.pid}`);

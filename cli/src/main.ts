@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 // The errors subpath alone: the sdk's index loads zod, which --version and --help never need.
 import { JobForgeError } from '@jobforge/sdk/errors';
 import yargs from 'yargs';
+import { CLI_VERSION } from './cli-version.js';
 import { apikeysCommand } from './commands/apikeys.js';
 import { auditCommand } from './commands/audit.js';
 import { createCommand } from './commands/create.js';
@@ -32,10 +32,6 @@ import { verifyCommand } from './commands/verify.js';
 import { workerCommand } from './commands/worker.js';
 import { EXIT } from './exit-codes.js';
 import { reportError } from './report-error.js';
-
-const { version } = JSON.parse(
-  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-) as { version: string };
 
 /** Runs the CLI with the given arguments; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -77,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     .demandCommand(1, 'name a command; `jobforge --help` lists them')
     .strict()
     .recommendCommands()
-    .version(version)
+    .version(CLI_VERSION)
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns || 100))
     .epilogue(

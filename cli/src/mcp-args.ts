@@ -45,12 +45,9 @@ export async function openMcpTools(args: McpArgs, notice: (text: string) => void
         hint: 'the index must be signed by a key you trust',
       });
     }
-    const { readFileSync } = await import('node:fs');
     const { createRegistryClient } = await import('@jobforge/registry');
     const { readPublicKey } = await import('./signing-key.js');
-    const { version } = JSON.parse(
-      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-    ) as { version: string };
+    const { CLI_VERSION: version } = await import('./cli-version.js');
     connectors = await registryCatalog(
       createRegistryClient({
         registry: args.registry,

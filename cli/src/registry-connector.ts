@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { FetchedConnector } from '@jobforge/registry/client';
+import { CLI_VERSION } from './cli-version.js';
 import { readPublicKey } from './signing-key.js';
 
 export interface RegistryRunOptions {
@@ -12,10 +12,6 @@ export interface RegistryRunOptions {
   permissions?: { network?: string[]; secrets?: string[] };
   warn: (message: string) => void;
 }
-
-const { version: jobforgeVersion } = JSON.parse(
-  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-) as { version: string };
 
 /**
  * Resolves `id@range` through the registry client (index signature checked, artifact fetched and
@@ -32,7 +28,7 @@ export async function resolveFromRegistry(
     trustedKeys,
     allowUntrusted: options.allowUntrusted ?? false,
     host: {
-      jobforge: jobforgeVersion,
+      jobforge: CLI_VERSION,
       ...(options.permissions ? { permissions: options.permissions } : {}),
     },
     onWarning: options.warn,

@@ -1,7 +1,7 @@
-// npm run bench:cli — start-up of the compiled CLI, the way an installed `jobforge` runs (dist/,
-// plain Node, JOBFORGE_CLI=dist), side by side with `node -e 0` on the same machine at the same
-// time: each round runs every command once, in turn, so load on a shared machine hits all alike.
-// Prints the median wall time of each over the rounds, and its ratio to `node -e 0` (goal <= 3x).
+// npm run bench:cli — start-up of the compiled CLI, the way an installed `jobforge` runs (the bundle
+// in cli/bundle/, plain Node, JOBFORGE_CLI=dist), side by side with `node -e 0` on the same machine
+// at the same time: each round runs every command once, in turn, so load on a shared machine hits
+// all alike. Prints the median wall time of each over the rounds, and its ratio to `node -e 0` (goal <= 3x).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +10,8 @@ const root = join(import.meta.dirname, '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const GOAL = 3;
 const bin = join(root, 'cli/bin/jobforge.mjs');
-if (!existsSync(join(root, 'cli/dist/main.js'))) {
-  process.stderr.write('bench:cli: cli/dist is missing; run `npm run build` first\n');
+if (!existsSync(join(root, 'cli/bundle/main.js'))) {
+  process.stderr.write('bench:cli: cli/bundle is missing; run `npm run build` first\n');
   process.exit(2);
 }
 

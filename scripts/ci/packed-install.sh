@@ -7,8 +7,8 @@
 #   host    @jobforge/sdk + @jobforge/runtime + @jobforge/registry only: a plain .mjs script
 #           resolves acme over HTTP with @jobforge/registry/client, runs it, verifies the evidence
 # and the bad input a user meets (init into a non-empty folder, create of an existing id, an entry
-# importing a package nobody installed). Prints the host's node_modules size. The last line is
-# "packed-install: passed (Node vX)" or "packed-install: FAILED (Node vX): <step>".
+# importing a package nobody installed, an older Node.js). Prints the host's node_modules size. The
+# last line is "packed-install: passed (Node vX)" or "packed-install: FAILED (Node vX): <step>".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/jobforge-packed-XXXXXX")
@@ -62,6 +62,10 @@ jf create needs-pkg --yes
 sed -i "1i import leftPad from 'left-pad-never-installed';\nvoid leftPad;" connectors/needs-pkg/src/index.ts
 expect_fail 2 'npm install left-pad-never-installed' npx --no-install jobforge test connectors/needs-pkg
 rm -rf connectors/needs-pkg
+# The engines check of the installed bin, with process.versions.node reporting 20.18.3 (a preload:
+# no other Node is downloaded here); cli/test/engines.test.ts says what this covers.
+expect_fail 2 '[NODE_UNSUPPORTED]' node --import "$root/cli/test/fixtures/older-node.mjs" \
+  node_modules/.bin/jobforge validate connectors/acme
 
 # A consumer TypeScript file, checked against the packed declarations.
 cat > consumer.ts <<'TS'

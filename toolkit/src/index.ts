@@ -36,7 +36,6 @@ export {
 export { runGoldenFile } from './golden/run-golden-file.js';
 export { importEntry } from './import-entry.js';
 export { lineColumn } from './line-column.js';
-export { GOLDEN_SCHEMA, METADATA_AJV_OPTIONS, METADATA_SCHEMA } from './metadata-schema.js';
 export {
   type JsonParseResult,
   type JsonPosition,
@@ -63,6 +62,7 @@ export {
   type ScaffoldAnswers,
 } from './scaffold/scaffold-answers.js';
 export { type ScaffoldResult, scaffoldConnector } from './scaffold/scaffold-connector.js';
+export { GOLDEN_SCHEMA, METADATA_AJV_OPTIONS, METADATA_SCHEMA } from './schema-documents.js';
 export { type SchemaRow, schemaRows } from './schema-rows.js';
 export {
   type ValidatedConnector,

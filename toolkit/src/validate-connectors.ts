@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { analyzeEntries } from './analyze-entries.js';
+import type { EntryFacts } from './analyze-entries.js';
 import { authRule, burstRule, ioSchemaRule, retryRule } from './behaviour-rules.js';
 import { type ConnectorCheck, isObject, type Rule } from './connector-check.js';
 import { type Diagnostic, type Finding, toDiagnostic } from './diagnostic.js';
@@ -16,14 +16,11 @@ import {
   schemaRefRule,
   versionRule,
 } from './identity-rules.js';
-import { importEntry } from './import-entry.js';
 import { locate } from './locate.js';
 import { compiledMetadataValidator } from './metadata-schema.js';
 import { DEFAULT_INDEX_DIR, type PublishedIndex, readPublishedIndex } from './published-index.js';
 import { readMetadataFile } from './read-metadata-file.js';
-import { releaseFindings } from './release-rules.js';
 import { schemaFindings } from './schema-findings.js';
-import { zodSchemaFindings } from './zod-schema-findings.js';
 
 export interface ValidateOptions {
   /** Base for relative paths and for the file names diagnostics show. Default: process.cwd(). */
@@ -96,6 +93,10 @@ export async function validateConnectors(
   const general: Finding[] = [...discoveryFindings];
   const index = await loadIndex(options.against, cwd, general);
   const validate = compiledMetadataValidator();
+  // What only some runs need loads only then (`jobforge validate` starts in a few hundred ms, and
+  // each module costs): the release rules (semver) with a published index, the entry analysis
+  // (es-module-lexer) when an entry exists, importing entries with --load-entries.
+  const release = index ? await import('./release-rules.js') : undefined;
 
   const states = folders.map((folder) => ({
     folder,
@@ -126,7 +127,7 @@ export async function validateConnectors(
     if (!validate(value))
       findings.push(...schemaFindings(validate.errors ?? [], state.folder.file));
     for (const rule of RULES) findings.push(...rule(check));
-    if (index) findings.push(...releaseFindings(check, index));
+    if (index && release) findings.push(...release.releaseFindings(check, index));
     const entry = resolveEntry(check);
     if (typeof entry === 'object') findings.push(entry);
     checks.push({
@@ -146,7 +147,10 @@ export async function validateConnectors(
         !c.findings.some((f) => f.code === 'ENTRY_NOT_FOUND' || f.code === 'ENTRY_OUTSIDE_FOLDER'),
     )
     .map((c) => c.entry!);
-  const facts = await analyzeEntries(entries);
+  const facts =
+    entries.length > 0
+      ? await (await import('./analyze-entries.js')).analyzeEntries(entries)
+      : new Map<string, EntryFacts>();
   for (const c of checks) {
     const fact = c.entry ? facts.get(c.entry) : undefined;
     if (fact) c.findings.push(...entryFindings(c.check, c.entry!, fact));
@@ -214,6 +218,8 @@ function duplicateIds(checks: { check: ConnectorCheck; findings: Finding[] }[]):
 async function loadAndCompare(
   checks: { check: ConnectorCheck; findings: Finding[]; entry?: string }[],
 ): Promise<void> {
+  const { importEntry } = await import('./import-entry.js');
+  const { zodSchemaFindings } = await import('./zod-schema-findings.js');
   for (const c of checks) {
     if (!c.entry || c.findings.some((f) => f.code.startsWith('ENTRY_'))) continue;
     let module: Record<string, unknown>;

@@ -36,10 +36,7 @@ export const mcpCommand: CommandModule<GlobalArgs, McpCommandArgs> = {
       ...(databaseUrl ? { databaseUrl } : {}),
       ...(args['data-dir'] ? { dataDir: args['data-dir'] } : {}),
     });
-    const { readFileSync } = await import('node:fs');
-    const { version } = JSON.parse(
-      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-    ) as { version: string };
+    const { CLI_VERSION: version } = await import('../cli-version.js');
     try {
       await runMcpStdio({
         queue: createQueueClient(driver, { tenantId }),
