@@ -40,9 +40,11 @@ export {
 } from './runs/run-receipt.js';
 export {
   createRunRecorder,
+  EVENT_FLUSH_MS,
   MAX_EVENTS_PER_ATTEMPT,
   type RunRecorder,
   type RunRecorderOptions,
+  type RunRecordWrite,
   type RunSink,
   SMALL_ARTIFACT_BYTES,
   type StoredManifestView,

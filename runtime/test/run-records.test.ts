@@ -14,6 +14,7 @@ import {
   explainRun,
   loadRun,
   prepareConnectorDir,
+  type RunRecordWrite,
   type Runtime,
   replayRun,
   type StoredRun,
@@ -22,18 +23,25 @@ import { GOOD, hostKey, statementOf } from './helpers.js';
 
 const HTTP = fileURLToPath(new URL('../../connectors/http-request', import.meta.url));
 
-/** The queue's role, in memory: events and manifests by job and attempt. */
-function memorySink() {
+/** The queue's role, in memory: events and manifests by job and attempt, blobs into `db`. */
+function memorySink(db: ArtifactStore) {
   const events: object[] = [];
   const manifests = new Map<string, { manifest: object; sha: string }>();
+  let calls = 0;
   return {
     events,
     manifests,
-    appendRunEvents: async (_job: string, _attempt: number, batch: readonly object[]) =>
-      events.push(...batch),
-    putRunManifest: async (job: string, attempt: number, manifest: object, sha: string) => {
-      manifests.set(`${job}.${attempt}`, { manifest, sha });
-      return true;
+    calls: () => calls,
+    appendRunEvents: async (_job: string, _attempt: number, batch: readonly object[]) => {
+      calls++;
+      return events.push(...batch);
+    },
+    recordRun: async (job: string, attempt: number, write: RunRecordWrite) => {
+      calls++;
+      events.push(...write.events);
+      for (const blob of write.blobs) await db.put(job, blob);
+      manifests.set(`${job}.${attempt}`, { manifest: write.manifest, sha: write.manifestSha256 });
+      return { last_seq: events.length, stored: true };
     },
   };
 }
@@ -88,16 +96,17 @@ describe('run records in the runtime', () => {
     options: { dryRun?: boolean; capture?: boolean } = {},
   ) {
     const jobId = String(++jobs);
-    const sink = memorySink();
     const stores = { db: memoryStore(), fs: createFsArtifactStore(join(dir, 'artifacts')) };
+    const sink = memorySink(stores.db);
     const live: RunEventBody[] = [];
     const recorder = createRunRecorder({
       jobId,
       attempt: 1,
       sink,
-      small: stores.db,
       large: stores.fs,
       capture: options.capture ?? true,
+      // Longer than any run here: the whole record is one call (the flush has its own test).
+      flushMs: 60_000,
       input: { operation, payload },
     });
     const run = await runtime.run(
@@ -142,9 +151,48 @@ describe('run records in the runtime', () => {
     expect(view.artifacts.find((a) => a.name === 'output.json')?.sha256).toBe(p.output_hash);
     expect(live.map((e) => e.kind)).toEqual(['started', 'fetch', 'log', 'finished']);
     expect(sink.events).toHaveLength(4);
+    // A run shorter than the flush interval writes its whole record in one call.
+    expect(sink.calls()).toBe(1);
     // A query value never reaches an event.
     expect(JSON.stringify(sink.events)).not.toContain('hunter2');
     expect(live[1]).toMatchObject({ method: 'GET', path: '/items?api_key=', status: 200 });
+  });
+
+  it('writes buffered events at most every flushMs while a run lasts, a burst in one call', async () => {
+    const stores = { db: memoryStore(), fs: createFsArtifactStore(join(dir, 'artifacts')) };
+    const sink = memorySink(stores.db);
+    const recorder = createRunRecorder({
+      jobId: String(++jobs),
+      attempt: 1,
+      sink,
+      large: stores.fs,
+      input: { operation: 'noop', payload: {} },
+      flushMs: 20,
+    });
+    const at = new Date().toISOString();
+    recorder.event({ kind: 'claimed', at, worker_id: 'w' });
+    expect(sink.calls()).toBe(0);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(sink.events).toHaveLength(1);
+    for (let i = 0; i < 50; i++)
+      recorder.event({ kind: 'log', at, level: 'info', message: `${i}` });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(sink.calls()).toBe(2);
+    expect(sink.events).toHaveLength(51);
+    const run = await runtime.run(GOOD('noop'), { payload: {} }, { record: recorder.record });
+    const view = await recorder.finish(run);
+    // The rest (started, finished) goes with the manifest; events.jsonl numbers them on.
+    expect(sink.events).toHaveLength(53);
+    const lines = (await stores.db.get(
+      '',
+      view.artifacts.find((a) => a.name === 'events.jsonl')!.sha256,
+    ))!
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: number; kind: string });
+    expect(lines.map((l) => l.seq)).toEqual(Array.from({ length: 53 }, (_, i) => i + 1));
+    expect(lines.at(-1)!.kind).toBe('finished');
   });
 
   it('leaves old-style evidence unchanged when the run is not recorded', async () => {
