@@ -278,4 +278,129 @@ describe('run records in the runtime', () => {
     expect(plain.ok && plain.data).toEqual({ status: 200, dry_run: 'blocked' });
     expect(hits).toBe(before + 1);
   });
+
+  it('keeps what a connector puts in the signed manifest: small in the database, large streamed to the folder', async () => {
+    const { run, view, stored, stores, sink } = await record(GOOD('artifacts'), 'artifacts.put', {
+      puts: [
+        { name: 'report.csv', text: 'a,b\n1,2\n', contentType: 'text/csv' },
+        { name: 'big.bin', size: 300_000 },
+      ],
+    });
+    expect(run.ok).toBe(true);
+    const results = (run as unknown as { data: { results: { name: string; stored: boolean }[] } })
+      .data.results;
+    expect(results.map((r) => [r.name, r.stored])).toEqual([
+      ['report.csv', true],
+      ['big.bin', true],
+    ]);
+    const byName = new Map(view.artifacts.map((a) => [a.name, a]));
+    expect(byName.get('report.csv')).toMatchObject({
+      media_type: 'text/csv',
+      size: 8,
+      signed: true,
+      storage: 'db',
+    });
+    expect(byName.get('big.bin')).toMatchObject({
+      media_type: 'application/octet-stream',
+      size: 300_000,
+      signed: true,
+      storage: 'fs',
+    });
+    expect(statementOf(run.evidence).predicate.manifest?.artifacts).toBe(
+      view.artifacts.filter((a) => a.signed).length,
+    );
+    const loaded = await loadRun(stored, stores, key.publicKeyPem);
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.files.get('big.bin')).toEqual(Buffer.alloc(300_000, 120));
+    expect(loaded.files.get('report.csv')!.toString()).toBe('a,b\n1,2\n');
+    const kinds = (sink.events as RunEventBody[]).filter((e) => e.kind === 'artifact');
+    expect(kinds.map((e) => [e.name, e.bytes])).toEqual([
+      ['report.csv', 8],
+      ['big.bin', 300_000],
+    ]);
+  });
+
+  it('refuses bad artifact names with a coded error, and the run goes on', async () => {
+    const names = ['../x', 'a/b', '..', 'a..b', 'input.json', '', '.hidden', 'ok.txt', 'ok.txt'];
+    const { run } = await record(GOOD('artifacts'), 'artifacts.put', {
+      puts: [
+        ...names.map((name) => ({ name, text: 'x' })),
+        { name: 'typed.txt', text: 'x', contentType: 'not a type' },
+      ],
+    });
+    expect(run.ok).toBe(true);
+    const results = (run as unknown as { data: { results: { error?: string }[] } }).data.results;
+    expect(results.map((r) => r.error ?? 'ok')).toEqual([
+      ...Array(7).fill('ARTIFACT_NAME_INVALID'),
+      'ok',
+      'ARTIFACT_EXISTS',
+      'ARTIFACT_NAME_INVALID',
+    ]);
+  });
+});
+
+describe('connector artifacts past their caps', () => {
+  const key = hostKey();
+  let runtime: Runtime;
+  beforeAll(async () => {
+    runtime = await createRuntime({
+      signingKey: key.privateKeyPem,
+      pool: { maxChildren: 1, warm: 0 },
+      limits: { maxArtifactBytes: 256 * 1024, maxArtifactsTotalBytes: 1024 * 1024 },
+    });
+  });
+  afterAll(() => runtime.close());
+
+  it('answers a connector flooding past the run cap with ARTIFACT_LIMIT, and the host goes on', async () => {
+    const events: RunEventBody[] = [];
+    const run = await runtime.run(
+      GOOD('artifacts'),
+      {
+        payload: {
+          puts: [{ name: 'huge.bin', size: 300_000 }],
+          flood: { chunk: 64 * 1024, count: 100_000 },
+        },
+      },
+      { record: { onEvent: (e) => events.push(e) } },
+    );
+    expect(run.ok).toBe(true);
+    const [huge, flood] = (run as unknown as { data: { results: Record<string, unknown>[] } }).data
+      .results;
+    expect(huge).toEqual({ error: 'ARTIFACT_TOO_LARGE' });
+    // The total counts every byte received, kept or not: huge.bin's first chunk (192 KiB) and 13
+    // parts of 64 KiB fill the 1 MiB cap; the 14th is refused.
+    expect(flood).toEqual({ put: 13, bytes: 13 * 64 * 1024, error: 'ARTIFACT_LIMIT' });
+    const cut = events.filter((e) => e.kind === 'truncated').map((e) => e.name);
+    expect(cut).toEqual(['huge.bin', 'part-13.bin']);
+    expect(events.at(-1)!.kind).toBe('finished');
+    // The child and the host are fine: the next run works.
+    const next = await runtime.run(GOOD('noop'), { payload: {} });
+    expect(next.ok).toBe(true);
+  });
+
+  it('counts a large total without holding it', async () => {
+    const big = await createRuntime({
+      signingKey: key.privateKeyPem,
+      pool: { maxChildren: 1, warm: 0 },
+    });
+    try {
+      let peak = 0;
+      const base = process.memoryUsage().arrayBuffers;
+      const watch = setInterval(() => {
+        peak = Math.max(peak, process.memoryUsage().arrayBuffers - base);
+      }, 5);
+      const run = await big.run(GOOD('artifacts'), {
+        payload: { flood: { chunk: 1024 * 1024, count: 64 } },
+      });
+      clearInterval(watch);
+      expect(run.ok).toBe(true);
+      const [flood] = (run as unknown as { data: { results: Record<string, unknown>[] } }).data
+        .results;
+      expect(flood).toEqual({ put: 64, bytes: 64 * 1024 * 1024, error: null });
+      // 64 MiB passed through the host; it held a chunk or a few at a time, never the total.
+      expect(peak).toBeLessThan(40 * 1024 * 1024);
+    } finally {
+      await big.close();
+    }
+  });
 });

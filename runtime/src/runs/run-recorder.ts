@@ -9,7 +9,8 @@ import {
 } from '@jobforge/sdk';
 import type { RunEnded, RunRecording } from '../record/run-recording.js';
 import type { SandboxRun } from '../runtime-types.js';
-import type { ArtifactStore } from './artifact-store.js';
+import type { ArtifactWriter } from './artifact-collector.js';
+import type { ArtifactStore, StreamingPut } from './artifact-store.js';
 import type { StoredEntry } from './read-run.js';
 import { buildReceipt, receiptBytes } from './run-receipt.js';
 import { renderSummary } from './run-summary.js';
@@ -98,7 +99,12 @@ export function createRunRecorder(options: RunRecorderOptions): RunRecorder {
   let timer: NodeJS.Timeout | undefined;
   const flushMs = options.flushMs ?? EVENT_FLUSH_MS;
   let truncated = false;
-  const sealed = new Map<string, { bytes: Buffer; media_type: string }>();
+  // Each signed artifact: its bytes, or (a connector's large artifact) the store that has them.
+  const sealed = new Map<
+    string,
+    { bytes?: Buffer; media_type: string; size: number; sha256: string; storage?: string }
+  >();
+  const kept = new Map<string, { bytes?: Buffer; storage?: string }>();
   let manifest: ArtifactManifest | undefined;
 
   const flush = () => {
@@ -158,7 +164,7 @@ export function createRunRecorder(options: RunRecorderOptions): RunRecorder {
 
   const seal = (ended: RunEnded): ArtifactManifest => {
     const add = (name: string, bytes: Buffer, media_type: string) =>
-      sealed.set(name, { bytes, media_type });
+      sealed.set(name, { bytes, media_type, size: bytes.length, sha256: sha256Hex(bytes) });
     add('input.json', Buffer.from(canonicalize(options.input)), 'application/json');
     const out = ended.outcome.ok
       ? ended.outcome.data
@@ -171,19 +177,29 @@ export function createRunRecorder(options: RunRecorderOptions): RunRecorder {
     add('events.jsonl', Buffer.from(lines.map((l) => `${l}\n`).join('')), 'application/jsonl');
     if (ended.recording)
       add('recording.json', Buffer.from(canonicalize(ended.recording)), 'application/json');
+    for (const a of ended.artifacts ?? []) {
+      const where = kept.get(a.name);
+      if (where)
+        sealed.set(a.name, { media_type: a.media_type, size: a.size, sha256: a.sha256, ...where });
+    }
     manifest = buildManifest(
       [...sealed].map(([name, a]) => ({
         name,
         media_type: a.media_type,
-        size: a.bytes.length,
-        sha256: sha256Hex(a.bytes),
+        size: a.size,
+        sha256: a.sha256,
       })),
     );
     return manifest;
   };
 
   return {
-    record: { onEvent, capture: options.capture ?? false, seal },
+    record: {
+      onEvent,
+      capture: options.capture ?? false,
+      seal,
+      artifacts: { open: (name) => keepArtifact(options, name, kept) },
+    },
     event,
     async finish(run) {
       finishing = true;
@@ -199,7 +215,7 @@ export function createRunRecorder(options: RunRecorderOptions): RunRecorder {
           unmatched: [],
         });
       const receipt = buildReceipt({ jobId, attempt }, run.evidence);
-      const output = sealed.get('output.json')!.bytes;
+      const output = sealed.get('output.json')!.bytes!;
       const derived: [string, Buffer, string][] = [
         ['run_receipt.json', receiptBytes(receipt), 'application/json'],
         ['summary.md', Buffer.from(renderSummary(receipt, events, output)), 'text/markdown'],
@@ -219,7 +235,7 @@ export function createRunRecorder(options: RunRecorderOptions): RunRecorder {
         artifacts.push({
           ...entry,
           signed: true,
-          storage: await store(sealed.get(entry.name)!.bytes),
+          storage: sealed.get(entry.name)!.storage ?? (await store(sealed.get(entry.name)!.bytes!)),
         });
       for (const [name, bytes, media_type] of derived)
         artifacts.push({
@@ -244,6 +260,47 @@ export function createRunRecorder(options: RunRecorderOptions): RunRecorder {
         manifestSha256: view.manifest_sha256,
       });
       return view;
+    },
+  };
+}
+
+/**
+ * Where a connector's artifact goes while it arrives: memory up to SMALL_ARTIFACT_BYTES (it then
+ * rides in the record call), past that a streamed write to the large store, so the host never
+ * holds more than the small limit of it.
+ */
+function keepArtifact(
+  options: RunRecorderOptions,
+  name: string,
+  kept: Map<string, { bytes?: Buffer; storage?: string }>,
+): ArtifactWriter {
+  let chunks: Buffer[] = [];
+  let size = 0;
+  let stream: StreamingPut | undefined;
+  return {
+    async write(chunk) {
+      size += chunk.length;
+      if (!stream && size > SMALL_ARTIFACT_BYTES && options.large.open) {
+        stream = options.large.open(options.jobId);
+        for (const held of chunks) await stream.write(held);
+        chunks = [];
+      }
+      if (stream) await stream.write(chunk);
+      else chunks.push(chunk);
+    },
+    async end(sha256) {
+      if (stream) {
+        await stream.commit(sha256);
+        kept.set(name, { storage: options.large.kind });
+        return { storage: options.large.kind };
+      }
+      kept.set(name, { bytes: Buffer.concat(chunks) });
+      chunks = [];
+      return { storage: size <= SMALL_ARTIFACT_BYTES ? 'db' : options.large.kind };
+    },
+    abort() {
+      stream?.abort();
+      chunks = [];
     },
   };
 }
