@@ -75,7 +75,6 @@ export function createConnectorJobHandler(options: ConnectorJobHandlerOptions): 
             jobId: job.id,
             attempt: job.attempts,
             sink: options.record.stores.runs,
-            small: options.record.stores.small,
             large: options.record.stores.large,
             capture: options.record.capture === true || payload.capture === true,
             input: { operation, payload: payload.input ?? null },

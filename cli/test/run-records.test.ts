@@ -79,7 +79,6 @@ describe.each(DRIVERS)('run records on $name', ({ open }) => {
       jobId: id,
       attempt: 1,
       sink: runs,
-      small,
       large,
       capture: options.capture ?? true,
       onError: (error) => {
@@ -237,7 +236,6 @@ describe.each(DRIVERS)('run records on $name', ({ open }) => {
       jobId: id,
       attempt: 1,
       sink: runs,
-      small: createDbArtifactStore(runs),
       large: createFsArtifactStore(join(dir, 'artifacts')),
       input: { operation: 'http-request.send', payload: { url: `${base}/tail` } },
     });

@@ -1,3 +1,4 @@
+import { createCallBatcher } from './call-batcher.js';
 import type { QueueDriver } from './driver.js';
 import { QueueError, toQueueError } from './queue-error.js';
 import { assertJobId, assertTenantId } from './validate-job.js';
@@ -42,6 +43,33 @@ export interface StoredRunEvent {
   kind: string;
   at: string;
   [key: string]: unknown;
+}
+
+/** What `recordRun` stores for one attempt. */
+export interface RunRecordInput {
+  /** Events not yet appended; they continue the attempt's seq. */
+  events: readonly object[];
+  /** Small artifacts' bytes (at most 1 MiB each), stored in the database. */
+  blobs: readonly Uint8Array[];
+  manifest: StoredManifest;
+  manifestSha256: string;
+}
+
+/** What `recordRun` answers: the attempt's last event seq, and whether the manifest was new. */
+export interface RecordedRun {
+  job_id: string;
+  attempt: number;
+  last_seq: number;
+  stored: boolean;
+}
+
+interface RunRecordRow {
+  job_id: string;
+  attempt: number;
+  events: readonly object[];
+  blobs: string[];
+  manifest: StoredManifest;
+  manifest_sha256: string;
 }
 
 /** What one prune batch removed (or, in a dry run, would remove). */
@@ -97,6 +125,20 @@ export function createRunsClient(driver: QueueDriver, options: { tenantId?: stri
     }
   }
 
+  const recordBatch = createCallBatcher(
+    (items: RunRecordRow[]) =>
+      call<RecordedRun[]>(
+        'jobforge_record_runs',
+        'select jobforge.jobforge_record_runs($1::jsonb, $2) as r',
+        [JSON.stringify(items), tenant],
+      ),
+    {
+      maxItems: 50,
+      maxWeight: 8 * 1024 * 1024,
+      weigh: (row) => row.blobs.reduce((sum, b) => sum + b.length, 0),
+    },
+  );
+
   return {
     driver,
 
@@ -139,6 +181,27 @@ export function createRunsClient(driver: QueueDriver, options: { tenantId?: stri
         'select jobforge.jobforge_put_run_manifest($1, $2, $3::jsonb, $4, $5) as r',
         [assertJobId(jobId, 'jobId'), attempt, JSON.stringify(manifest), manifestSha256, tenant],
       );
+    },
+
+    /**
+     * A run's record in one round trip: the events not yet appended, the small artifacts' bytes
+     * (stored in the database, per tenant) and the manifest, in one transaction. Records that
+     * arrive while one is being written go together in the next call (at most 50, about 8 MiB of
+     * bytes), so concurrent runs share a round trip. Every `storage: "db"` entry of the manifest
+     * must be among the bytes given or already stored. `stored` is false when the attempt had a
+     * manifest already.
+     */
+    recordRun(jobId: string, attempt: number, record: RunRecordInput): Promise<RecordedRun> {
+      return recordBatch({
+        job_id: assertJobId(jobId, 'jobId'),
+        attempt,
+        events: record.events,
+        blobs: record.blobs.map((b) =>
+          Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64'),
+        ),
+        manifest: record.manifest,
+        manifest_sha256: record.manifestSha256,
+      });
     },
 
     /** A run's record by id (`42` or `42.2`); null when it does not exist for this tenant. */

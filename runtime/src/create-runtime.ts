@@ -37,6 +37,11 @@ import {
 } from './prepare-connector.js';
 import { createFetchObserver } from './record/fetch-observer.js';
 import { runAttempt } from './run-attempt.js';
+import {
+  createArtifactCollector,
+  DEFAULT_MAX_ARTIFACT_BYTES,
+  DEFAULT_MAX_ARTIFACTS_TOTAL_BYTES,
+} from './runs/artifact-collector.js';
 import { RuntimeStats } from './runtime-stats.js';
 import type {
   RunContext,
@@ -54,6 +59,8 @@ export const DEFAULT_LIMITS: RuntimeLimits = {
   memoryMb: 256,
   maxOutputBytes: 8 * 1024 * 1024,
   maxInputBytes: 1024 * 1024,
+  maxArtifactBytes: DEFAULT_MAX_ARTIFACT_BYTES,
+  maxArtifactsTotalBytes: DEFAULT_MAX_ARTIFACTS_TOTAL_BYTES,
 };
 
 const DEFAULT_POOL: PoolOptions = {
@@ -197,6 +204,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       record || context.dry_run
         ? createFetchObserver(record ?? {}, { dryRun: context.dry_run ?? false, secrets, emit })
         : undefined;
+    // Counted (and, when recorded, kept) whether or not the run is recorded: the caps always hold.
+    const collector = createArtifactCollector({
+      limits: {
+        maxArtifactBytes: limits.maxArtifactBytes,
+        maxTotalBytes: limits.maxArtifactsTotalBytes,
+      },
+      ...(record?.artifacts ? { sink: record.artifacts } : {}),
+      emit,
+    });
     emit({
       kind: 'started',
       at: builder.startedAt.toISOString(),
@@ -224,6 +240,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
           : { ok: false, error: checked.error },
         recording: observer?.recording(),
         unmatched: observer?.unmatched ?? [],
+        artifacts: collector.artifacts(),
       });
       const end = {
         ...(manifest
@@ -306,6 +323,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     let outcome: CheckedOutcome;
     for (;;) {
       attempts++;
+      // A retried attempt starts again: what a failed attempt put is not this run's.
+      collector.close(true);
       const result = await runAttempt(pool, connector, source, {
         maxRequests: policy.maxRequestsPerCall ?? 100,
         tenant,
@@ -336,6 +355,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         egress,
         denials,
         ...(observer ? { intercept: observer } : {}),
+        artifacts: collector,
         log: (level, message, fields) => {
           const redacted = redactSecrets(message, secrets);
           emit({ kind: 'log', at: new Date().toISOString(), level, message: redacted });

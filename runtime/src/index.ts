@@ -23,11 +23,20 @@ export {
 export { DRY_RUN_HEADER } from './record/fetch-observer.js';
 export type { RunEnded, RunRecording } from './record/run-recording.js';
 export {
+  type ArtifactSink,
+  type ArtifactWriter,
+  type CollectedArtifact,
+  DEFAULT_MAX_ARTIFACT_BYTES,
+  DEFAULT_MAX_ARTIFACTS_TOTAL_BYTES,
+  MAX_ARTIFACTS_PER_RUN,
+} from './runs/artifact-collector.js';
+export {
   type ArtifactStore,
   type BlobSink,
   createDbArtifactStore,
   createFsArtifactStore,
   DEFAULT_ARTIFACTS_DIR,
+  type StreamingPut,
 } from './runs/artifact-store.js';
 export { explainRun, formatImpact, parseEvents, type RunImpact } from './runs/explain-run.js';
 export { type ArtifactCheck, type LoadedRun, loadRun, type StoredRun } from './runs/read-run.js';
@@ -40,9 +49,11 @@ export {
 } from './runs/run-receipt.js';
 export {
   createRunRecorder,
+  EVENT_FLUSH_MS,
   MAX_EVENTS_PER_ATTEMPT,
   type RunRecorder,
   type RunRecorderOptions,
+  type RunRecordWrite,
   type RunSink,
   SMALL_ARTIFACT_BYTES,
   type StoredManifestView,

@@ -6,6 +6,7 @@ import type { ChildPool } from './child-pool.js';
 import { createEgressBudget, type EgressPolicy, egressFetch } from './egress/egress-fetch.js';
 import type { PreparedConnector } from './prepare-connector.js';
 import type { FetchObserver } from './record/fetch-observer.js';
+import type { ArtifactCollector } from './runs/artifact-collector.js';
 
 /** After the child's own abort at timeoutMs, how long the host waits before SIGKILL. */
 export const KILL_GRACE_MS = 250;
@@ -57,6 +58,8 @@ export async function runAttempt(
     egressBudgetBytes?: number;
     /** Stands between the connector and the egress (run records: events, dry run, capture, replay). */
     intercept?: FetchObserver;
+    /** Takes `context.artifacts.put` chunks (caps, names, storage). */
+    artifacts?: ArtifactCollector;
   },
 ): Promise<Attempt> {
   // One deadline for the whole attempt, taken now: loading and the call share it.
@@ -151,6 +154,7 @@ export async function runAttempt(
             else inFlight--;
           }
         },
+        ...(call.artifacts ? { onArtifact: call.artifacts.take } : {}),
         onLog: (level, message, fields) => {
           if (++lines <= MAX_LOG_LINES)
             call.log(level, boundText(message, MAX_MESSAGE * 2), fields);
@@ -178,6 +182,7 @@ export async function runAttempt(
     return { outcome, healthy };
   } finally {
     abort.abort();
+    call.artifacts?.close();
     pool.release(child, healthy);
   }
 }

@@ -15,6 +15,10 @@ export interface RuntimeLimits {
   maxOutputBytes: number;
   /** Largest input `{ operation, payload }` accepted, counted as canonical JSON. */
   maxInputBytes: number;
+  /** Largest artifact one `context.artifacts.put` may store (default 256 MiB). */
+  maxArtifactBytes: number;
+  /** Bytes all artifacts of one run may add up to (default 1 GiB); past it a put is ARTIFACT_LIMIT. */
+  maxArtifactsTotalBytes: number;
 }
 
 export interface RuntimePolicy {

@@ -42,6 +42,8 @@ export interface CallHooks {
   /** `frameBytes`: what the request's frame holds in the host, to count against the call's budget. */
   onFetch(request: EgressRequest, frameBytes: number): Promise<EgressAnswer>;
   onLog(level: string, message: string, fields: unknown): void;
+  /** One chunk of `context.artifacts.put`; the answer goes back as an `artifact-result`. */
+  onArtifact?(frame: ChildFrames['artifact']): Promise<unknown>;
 }
 
 const PAGE = 4096;
@@ -318,6 +320,22 @@ export class SandboxChild {
         (answer) => {
           if (!this.dead)
             this.#channel.write(`${JSON.stringify({ t: 'fetch-result', id, answer })}\n`);
+        },
+        () => {},
+      );
+    } else if (frame.t === 'artifact' && hooks && expected) {
+      const { id } = frame;
+      const answer = hooks.onArtifact
+        ? hooks.onArtifact(frame)
+        : Promise.resolve({
+            ok: false,
+            code: 'ARTIFACTS_UNAVAILABLE',
+            message: 'this host keeps no artifacts',
+          });
+      answer.then(
+        (a) => {
+          if (!this.dead)
+            this.#channel.write(`${JSON.stringify({ t: 'artifact-result', id, answer: a })}\n`);
         },
         () => {},
       );

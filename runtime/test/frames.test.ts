@@ -2,7 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { boundText, verifyEvidence } from '@jobforge/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHILD_FRAMES, MAX_FRAME_DEPTH, parseChildFrame } from '../src/frames/child-frames.js';
+import {
+  CHILD_FRAMES,
+  MAX_ARTIFACT_CHUNK_BASE64,
+  MAX_FRAME_DEPTH,
+  parseChildFrame,
+} from '../src/frames/child-frames.js';
 import { createRuntime, type Runtime } from '../src/index.js';
 import { IDLE_CPU_LIMIT_MS } from '../src/sandbox-child.js';
 import { ECHO, GOOD, hostKey, statementOf, waitForRecycle } from './helpers.js';
@@ -23,6 +28,14 @@ const VALID: Record<string, unknown> = {
     t: 'fetch',
     id: 3,
     request: { url: 'https://example.test/', method: 'GET', headers: [['a', 'b']], body: null },
+  },
+  artifact: {
+    t: 'artifact',
+    id: 1,
+    name: 'report.csv',
+    content_type: 'text/csv',
+    data: 'YSxiCg==',
+    last: true,
   },
 };
 
@@ -65,6 +78,21 @@ describe('parseChildFrame', () => {
         id: 1,
         denials: Array(51).fill({ kind: 'a', target: 'b', reason: 'c' }),
       }),
+    ],
+    [
+      'an artifact chunk past 192 KiB',
+      JSON.stringify({
+        t: 'artifact',
+        id: 1,
+        name: 'a',
+        content_type: 'text/plain',
+        data: 'A'.repeat(MAX_ARTIFACT_CHUNK_BASE64 + 4),
+        last: false,
+      }),
+    ],
+    [
+      'an artifact chunk without last',
+      '{"t":"artifact","id":1,"name":"a","content_type":"text/plain","data":""}',
     ],
     [
       'a header that is not a pair',

@@ -61,6 +61,8 @@ export {
 } from './runs/run-event.js';
 export { signEvidence, signPayload } from './sign-evidence.js';
 export type {
+  ArtifactReceipt,
+  ConnectorArtifacts,
   ConnectorConfig,
   ConnectorContext,
   ConnectorError,

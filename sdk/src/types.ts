@@ -46,6 +46,36 @@ export interface ConnectorLogger {
   error(message: string, fields?: JsonObject): void;
 }
 
+/** What `context.artifacts.put` answers once the host has counted and (when recorded) kept the bytes. */
+export interface ArtifactReceipt {
+  name: string;
+  /** Bytes received. */
+  size: number;
+  /** sha256 of the bytes, lowercase hex: what the run's signed manifest lists. */
+  sha256: string;
+  /** false when the run is not recorded: the host counted and hashed the bytes but kept nothing. */
+  stored: boolean;
+}
+
+/**
+ * Files a run produces besides its output (a report, a CSV, a rendered PDF), kept in the run's
+ * record and listed in the manifest the evidence signs (docs/runs.md). A failed put rejects with an
+ * Error whose `code` is ARTIFACT_NAME_INVALID (a name that is not `[A-Za-z0-9][A-Za-z0-9._-]*`, at
+ * most 128 characters, or holds `..`, or is one the host writes itself), ARTIFACT_EXISTS (the name
+ * was put already in this run), ARTIFACT_TOO_LARGE (past the host's per-artifact cap) or
+ * ARTIFACT_LIMIT (past the run's total cap or count); the run goes on.
+ *
+ * @example
+ * await context.artifacts?.put('report.csv', csv, { contentType: 'text/csv' });
+ */
+export interface ConnectorArtifacts {
+  put(
+    name: string,
+    data: Uint8Array | string,
+    options?: { contentType?: string },
+  ): Promise<ArtifactReceipt>;
+}
+
 /** Who is calling and under what conditions; the host fills this in, never the connector. */
 export interface ConnectorContext {
   trace_id: string;
@@ -61,6 +91,8 @@ export interface ConnectorContext {
   /** Values of the secrets the metadata declares, by name; nothing else. */
   secrets: Readonly<Record<string, string>>;
   logger: ConnectorLogger;
+  /** Files the run produces; given by the sandbox runtime, absent in a plain in-process call. */
+  artifacts?: ConnectorArtifacts;
   /** Set when the call comes from a queued job. */
   job_id?: string;
 }

@@ -41,6 +41,13 @@ let denials: Denial[] = [];
 let current: { id: number; settle: (frame: unknown) => void } | undefined;
 let nextEgressId = 1;
 const egressWaiting = new Map<number, (answer: EgressAnswer) => void>();
+let nextArtifactId = 1;
+const artifactWaiting = new Map<number, (answer: ArtifactAnswer) => void>();
+// Must match MAX_ARTIFACT_CHUNK_BYTES in frames/child-frames.ts (the host refuses a larger chunk).
+const ARTIFACT_CHUNK = 192 * 1024;
+type ArtifactAnswer =
+  | { ok: true; done: boolean; name?: string; size?: number; sha256?: string; stored?: boolean }
+  | { ok: false; code: string; message: string };
 
 // Only the namespace test starts a child without it, to show the namespace holds on its own.
 if (!process.argv.includes('--without-network-guard'))
@@ -69,7 +76,11 @@ const reader = createFrameReader(
     const frame = parse(text) as { t: string; id: number } & Record<string, unknown>;
     if (frame.t === 'load') void load(frame.id, frame.source as string, frame.integrity as string);
     else if (frame.t === 'call') void call(frame as unknown as CallRequest);
-    else if (frame.t === 'fetch-result') {
+    else if (frame.t === 'artifact-result') {
+      const resolve = artifactWaiting.get(frame.id);
+      artifactWaiting.delete(frame.id);
+      resolve?.(frame.answer as ArtifactAnswer);
+    } else if (frame.t === 'fetch-result') {
       const resolve = egressWaiting.get(frame.id);
       egressWaiting.delete(frame.id);
       resolve?.(frame.answer as EgressAnswer);
@@ -157,6 +168,7 @@ async function call(request: CallRequest): Promise<void> {
         signal: controller.signal,
         fetch: proxiedFetch,
         logger,
+        artifacts: Object.freeze({ put: putArtifact }),
       },
     })) as unknown;
     const checked = checkOutput(returned, request.maxOutputBytes);
@@ -186,6 +198,51 @@ async function call(request: CallRequest): Promise<void> {
       error: classifyThrown(thrown, 'CONNECTOR_THREW'),
       denials: sentDenials(),
     });
+  }
+}
+
+/**
+ * context.artifacts.put: the bytes go to the host in chunks, each answered before the next is
+ * sent, so a connector can stream any amount without the child or the host holding it all. The
+ * host judges name, type and caps; a refusal rejects with its code and the run goes on.
+ */
+async function putArtifact(
+  name: unknown,
+  data: unknown,
+  options?: { contentType?: unknown },
+): Promise<{ name: string; size: number; sha256: string; stored: boolean }> {
+  const fail = (code: string, message: string) => Object.assign(new Error(message), { code });
+  if (typeof name !== 'string') throw fail('ARTIFACT_NAME_INVALID', 'an artifact name is a string');
+  const type = options?.contentType ?? 'application/octet-stream';
+  if (typeof type !== 'string') throw fail('ARTIFACT_NAME_INVALID', 'contentType is a string');
+  let bytes: Buffer;
+  if (typeof data === 'string') bytes = Buffer.from(data, 'utf8');
+  else if (data instanceof Uint8Array)
+    bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  else throw fail('ARTIFACT_NAME_INVALID', 'artifact data is a string or a Uint8Array');
+  const id = nextArtifactId++;
+  for (let offset = 0; ; offset += ARTIFACT_CHUNK) {
+    const last = offset + ARTIFACT_CHUNK >= bytes.length;
+    const chunk = bytes.subarray(offset, offset + ARTIFACT_CHUNK);
+    const answer = await new Promise<ArtifactAnswer>((resolve) => {
+      artifactWaiting.set(id, resolve);
+      send({
+        t: 'artifact',
+        id,
+        name: name.slice(0, 256),
+        content_type: type.slice(0, 256),
+        data: chunk.toString('base64'),
+        last,
+      });
+    });
+    if (!answer.ok) throw fail(answer.code, answer.message);
+    if (last)
+      return {
+        name: answer.name ?? name,
+        size: answer.size ?? bytes.length,
+        sha256: answer.sha256 ?? '',
+        stored: answer.stored === true,
+      };
   }
 }
 

@@ -25,6 +25,11 @@ export const MAX_LOG_FIELDS_BYTES = 4096;
 /** The child sends at most this many denials with a result (it counts the rest). */
 export const MAX_CHILD_DENIALS = 50;
 
+/** Bytes of an artifact one `artifact` frame carries at most (the child splits a put into chunks). */
+export const MAX_ARTIFACT_CHUNK_BYTES = 192 * 1024;
+/** The same, as the base64 text the frame holds. */
+export const MAX_ARTIFACT_CHUNK_BASE64 = (MAX_ARTIFACT_CHUNK_BYTES / 3) * 4;
+
 export type ChildDenial = { kind: string; target: string; reason: string };
 
 /** Every frame a child may send, by type. What is not in `CHILD_FRAMES` is a violation. */
@@ -44,6 +49,18 @@ export interface ChildFrames {
   };
   log: { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields?: unknown };
   fetch: { t: 'fetch'; id: number; request: EgressRequest };
+  /**
+   * One chunk of `context.artifacts.put`: `id` names the put (the child numbers them), the first
+   * chunk of an id opens it, `last` ends it. The host answers each with an `artifact-result`.
+   */
+  artifact: {
+    t: 'artifact';
+    id: number;
+    name: string;
+    content_type: string;
+    data: string;
+    last: boolean;
+  };
 }
 export type ChildFrame = ChildFrames[keyof ChildFrames];
 
@@ -81,6 +98,16 @@ export const CHILD_FRAMES: { [T in keyof ChildFrames]: Check } = {
       headers: arrayOf(tuple(str(1024), str(16_384)), 256),
       body: nullable(str(Number.MAX_SAFE_INTEGER)),
     }),
+  }),
+  // Lengths only: the name's pattern and the content type's form are the host's to judge
+  // (artifact-collector.ts), so a bad one is a coded error to the connector, not a killed child.
+  artifact: object({
+    t: str(16),
+    id: int,
+    name: str(256),
+    content_type: str(256),
+    data: str(MAX_ARTIFACT_CHUNK_BASE64),
+    last: bool,
   }),
 };
 

@@ -1,5 +1,6 @@
 import type { ArtifactManifest, ConnectorError, JsonValue, RunEventBody } from '@jobforge/sdk';
 import type { Recording } from '@jobforge/sdk/testing';
+import type { ArtifactSink, CollectedArtifact } from '../runs/artifact-collector.js';
 
 /**
  * What a host asks of the runtime to make a run a record (docs/runs.md). Every part is optional;
@@ -19,6 +20,8 @@ export interface RunRecording {
    * everything the run leaves behind, whose digest the evidence then signs.
    */
   seal?: (ended: RunEnded) => ArtifactManifest;
+  /** Keeps what the connector puts with `context.artifacts.put`; without it they are only counted. */
+  artifacts?: ArtifactSink;
 }
 
 /** What the runtime hands to `seal`. */
@@ -28,4 +31,6 @@ export interface RunEnded {
   recording?: Recording;
   /** Requests a replay could not answer from its recording, with the difference. */
   unmatched: string[];
+  /** What the connector put (`context.artifacts.put`) and the attempt kept, in order. */
+  artifacts?: CollectedArtifact[];
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { sha256Hex } from '@jobforge/sdk';
 
@@ -14,6 +14,15 @@ export interface ArtifactStore {
   get(jobId: string, sha256: string): Promise<Buffer | null>;
   /** Removes bytes no manifest names any more (retention); absent bytes are not an error. */
   remove?(sha256: string): Promise<void>;
+  /** Writes bytes as they arrive (a connector's large artifact), filed under `sha256` at commit. */
+  open?(jobId: string): StreamingPut;
+}
+
+/** One streamed write: chunks in order, then `commit` with their sha256, or `abort`. */
+export interface StreamingPut {
+  write(chunk: Uint8Array): Promise<void>;
+  commit(sha256: string): Promise<void>;
+  abort(): void;
 }
 
 /** The default folder of the filesystem store, relative to the working directory. */
@@ -32,13 +41,15 @@ const SHA256 = /^[0-9a-f]{64}$/;
 export function createFsArtifactStore(dir: string = DEFAULT_ARTIFACTS_DIR): ArtifactStore {
   const root = resolve(dir);
   const pathOf = (sha256: string) => join(root, 'sha256', sha256.slice(0, 2), sha256.slice(2));
+  const tempOf = (path: string) =>
+    `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   return {
     kind: 'fs',
     async put(_jobId, bytes) {
       const sha256 = sha256Hex(bytes);
       const path = pathOf(sha256);
       await mkdir(dirname(path), { recursive: true });
-      const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      const temp = tempOf(path);
       await writeFile(temp, bytes, { mode: 0o600 });
       await rename(temp, path);
       return sha256;
@@ -54,6 +65,31 @@ export function createFsArtifactStore(dir: string = DEFAULT_ARTIFACTS_DIR): Arti
     },
     async remove(sha256) {
       if (SHA256.test(sha256)) await rm(pathOf(sha256), { force: true });
+    },
+    open() {
+      const temp = tempOf(join(root, 'incoming'));
+      let handle: Promise<FileHandle> | undefined;
+      const file = () => {
+        handle ??= mkdir(root, { recursive: true }).then(() => open(temp, 'wx', 0o600));
+        return handle;
+      };
+      return {
+        async write(chunk) {
+          await (await file()).write(chunk);
+        },
+        async commit(sha256) {
+          await (await file()).close();
+          const path = pathOf(sha256);
+          await mkdir(dirname(path), { recursive: true });
+          await rename(temp, path);
+        },
+        abort() {
+          void file()
+            .then((h) => h.close())
+            .catch(() => {})
+            .finally(() => rm(temp, { force: true }));
+        },
+      };
     },
   };
 }
