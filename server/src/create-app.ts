@@ -1,6 +1,6 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Logger, silentLogger } from '@jobforge/queue';
-import { isJobForgeError } from '@jobforge/sdk';
+import { isJobForgeError, type KeyInput } from '@jobforge/sdk';
 import { API_ROUTES } from '@jobforge/sdk/api';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -14,6 +14,7 @@ import { problem, problemFromError } from './problem.js';
 import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 import { registerRoute, sendProblem } from './register-route.js';
 import { requestContext } from './request-context.js';
+import { mountRunRoutes, type RunRoutesOptions } from './run-routes.js';
 import type { ServerEnv } from './server-env.js';
 import type { TenantSessions } from './tenant-sessions.js';
 import { mountWebhooks, type WebhookSource } from './webhooks/webhook-route.js';
@@ -33,6 +34,10 @@ export interface AppOptions {
   /** Per client address, for webhook deliveries (default 100/s, burst 200). */
   webhookRateLimit?: RateLimiterOptions;
   keyCacheMs?: number;
+  /** Where run records' large artifacts are kept, and the key their evidence verifies with. */
+  runs?: RunRoutesOptions;
+  /** Public keys whose policy tokens enqueue accepts (when JOBFORGE_POLICY_ENABLED is on). */
+  policyKeys?: KeyInput[];
   /** Webhook senders by the :source of POST /v1/webhooks/:source. */
   webhooks?: Record<string, WebhookSource>;
   /** More routes on the same app (MCP, console), mounted after the API's. */
@@ -149,8 +154,9 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   app.use('/v1/*', (c, next) =>
     c.req.path.startsWith('/v1/webhooks/') ? next() : requireKey(c, next),
   );
-  mountJobRoutes(app, options.sessions);
+  mountJobRoutes(app, options.sessions, { policyKeys: options.policyKeys ?? [] });
   mountEventRoutes(app, options.sessions);
+  mountRunRoutes(app, options.sessions, options.runs);
   mountWebhooks(app, { sessions: options.sessions, sources: options.webhooks ?? {}, audit });
   mountConsole(app);
   options.extend?.(app, { requireKey });

@@ -40,9 +40,21 @@ export const mcpCommand: CommandModule<GlobalArgs, McpCommandArgs> = {
     const { version } = JSON.parse(
       readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
     ) as { version: string };
+    const { createGovernor } = await import('@jobforge/governance');
+    const { readPolicyKeys } = await import('../policy-keys.js');
+    const queue = createQueueClient(driver, { tenantId });
+    // The same governor as `jobforge enqueue`: with policy on, write jobs need a token, the call's
+    // policy_token or this server's $JOBFORGE_POLICY_TOKEN.
+    const policyKeys = await readPolicyKeys(args['policy-key']);
+    const governor = createGovernor({ client: queue, tenantId, policyKeys });
+    const policyToken = process.env.JOBFORGE_POLICY_TOKEN;
     try {
       await runMcpStdio({
-        queue: createQueueClient(driver, { tenantId }),
+        queue,
+        enqueue: (type, payload, opts) =>
+          governor.enqueue(type, payload, { actor: 'mcp', ...opts, tenantId }),
+        ...(policyToken ? { policyToken } : {}),
+        policyKeys,
         tenantId,
         connectors,
         version,
