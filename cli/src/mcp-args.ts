@@ -8,6 +8,7 @@ export interface McpArgs extends QueueArgs {
   trust?: string[];
   key?: string;
   async: boolean;
+  'policy-key'?: string[];
 }
 
 export function withMcpOptions<T extends QueueArgs>(y: Argv<T>): Argv<T & McpArgs> {
@@ -31,6 +32,12 @@ export function withMcpOptions<T extends QueueArgs>(y: Argv<T>): Argv<T & McpArg
       type: 'boolean',
       default: false,
       describe: 'Enqueue each connector call as a job and return its id (poll with get_job)',
+    })
+    .option('policy-key', {
+      type: 'string',
+      array: true,
+      describe:
+        'Trusted policy-issuer public key(s) for write jobs when JOBFORGE_POLICY_ENABLED is on (default $JOBFORGE_POLICY_KEYS, comma-separated files)',
     }) as Argv<T & McpArgs>;
 }
 

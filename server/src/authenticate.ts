@@ -1,3 +1,4 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { QueueDriver } from '@jobforge/queue';
 import { JobForgeError } from '@jobforge/sdk';
 import type { MiddlewareHandler } from 'hono';
@@ -22,6 +23,8 @@ export interface AuditEntry {
   status: number;
   requestId: string;
   detail?: Record<string, unknown>;
+  /** The client's socket address: refusals carrying one are bounded per address (audit-throttle). */
+  address?: string;
 }
 
 /**
@@ -56,6 +59,7 @@ export function authenticate(options: AuthOptions): MiddlewareHandler<ServerEnv>
         outcome: code,
         status: 401,
         requestId: c.get('requestId'),
+        address: clientAddress(c),
       });
       return new JobForgeError(code, message, {
         hint: 'send Authorization: Bearer <key>; `jobforge apikeys create` makes one',
@@ -79,4 +83,13 @@ export function authenticate(options: AuthOptions): MiddlewareHandler<ServerEnv>
     }
     await next();
   };
+}
+
+/** The socket's address (never X-Forwarded-For, which the caller writes); `unknown` off Node. */
+export function clientAddress(c: Parameters<MiddlewareHandler<ServerEnv>>[0]): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }

@@ -1,10 +1,10 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Logger, silentLogger } from '@jobforge/queue';
-import { isJobForgeError } from '@jobforge/sdk';
+import { isJobForgeError, type KeyInput } from '@jobforge/sdk';
 import { API_ROUTES } from '@jobforge/sdk/api';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { type AuditEntry, authenticate } from './authenticate.js';
+import { createAuditThrottle } from './audit-throttle.js';
+import { type AuditEntry, authenticate, clientAddress } from './authenticate.js';
 import { mountConsole } from './console/mount-console.js';
 import { mountEventRoutes } from './event-routes.js';
 import { createHealthCheck } from './health.js';
@@ -14,6 +14,7 @@ import { problem, problemFromError } from './problem.js';
 import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
 import { registerRoute, sendProblem } from './register-route.js';
 import { requestContext } from './request-context.js';
+import { mountRunRoutes, type RunRoutesOptions } from './run-routes.js';
 import type { ServerEnv } from './server-env.js';
 import type { TenantSessions } from './tenant-sessions.js';
 import { mountWebhooks, type WebhookSource } from './webhooks/webhook-route.js';
@@ -33,6 +34,12 @@ export interface AppOptions {
   /** Per client address, for webhook deliveries (default 100/s, burst 200). */
   webhookRateLimit?: RateLimiterOptions;
   keyCacheMs?: number;
+  /** A refused key writes at most one audit row per client address and outcome per window (default 60 s). */
+  auditWindowMs?: number;
+  /** Where run records' large artifacts are kept, and the key their evidence verifies with. */
+  runs?: RunRoutesOptions;
+  /** Public keys whose policy tokens enqueue accepts (when JOBFORGE_POLICY_ENABLED is on). */
+  policyKeys?: KeyInput[];
   /** Webhook senders by the :source of POST /v1/webhooks/:source. */
   webhooks?: Record<string, WebhookSource>;
   /** More routes on the same app (MCP, console), mounted after the API's. */
@@ -52,11 +59,12 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
   const limiter = createRateLimiter(options.rateLimit);
   const healthLimiter = createRateLimiter({ perSecond: 20, burst: 50, ...options.healthRateLimit });
-  const audit = (entry: AuditEntry) => {
+  const write = (entry: AuditEntry) => {
     log.warn('refused', {
       request_id: entry.requestId,
       outcome: entry.outcome,
       key: entry.keyPrefix,
+      ...(entry.detail?.suppressed ? { suppressed: entry.detail.suppressed } : {}),
     });
     options.sessions.trusted
       .query('select jobforge.jobforge_record_api_audit($1, $2, $3, $4, $5, $6, $7::jsonb)', [
@@ -72,6 +80,13 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
         log.error('audit row not written', { request_id: entry.requestId, error: String(error) }),
       );
   };
+  // Refused keys are bounded per client address; webhook refusals are limited per address already.
+  const throttle = createAuditThrottle({
+    write,
+    ...(options.auditWindowMs !== undefined ? { windowMs: options.auditWindowMs } : {}),
+  });
+  const audit = (entry: AuditEntry) =>
+    entry.address ? throttle.record({ ...entry, address: entry.address }) : write(entry);
   const requireKey = authenticate({
     trusted: options.sessions.trusted,
     limiter,
@@ -121,7 +136,7 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   const perAddress =
     (limiter: RateLimiter, what: string): MiddlewareHandler<ServerEnv> =>
     async (c, next) => {
-      const who = getConnInfo(c).remote.address ?? 'unknown';
+      const who = clientAddress(c);
       const decision = limiter.take(`${what}:${who}`);
       if (!decision.allowed) {
         c.header('Retry-After', String(decision.retryAfterSeconds));
@@ -149,8 +164,9 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   app.use('/v1/*', (c, next) =>
     c.req.path.startsWith('/v1/webhooks/') ? next() : requireKey(c, next),
   );
-  mountJobRoutes(app, options.sessions);
+  mountJobRoutes(app, options.sessions, { policyKeys: options.policyKeys ?? [] });
   mountEventRoutes(app, options.sessions);
+  mountRunRoutes(app, options.sessions, options.runs);
   mountWebhooks(app, { sessions: options.sessions, sources: options.webhooks ?? {}, audit });
   mountConsole(app);
   options.extend?.(app, { requireKey });

@@ -1,13 +1,22 @@
 import { createQueueClient } from '@jobforge/queue';
-import { JobForgeError } from '@jobforge/sdk';
+import { JobForgeError, type KeyInput } from '@jobforge/sdk';
 import { API_ROUTES } from '@jobforge/sdk/api';
 import type { Context, Hono } from 'hono';
+import { createGovernedEnqueue, POLICY_TOKEN_HEADER } from './governed-enqueue.js';
 import { registerRoute } from './register-route.js';
 import type { ServerEnv } from './server-env.js';
 import type { TenantSessions } from './tenant-sessions.js';
 
-/** The /v1/jobs operations, each on a queue client bound to the API key's tenant. */
-export function mountJobRoutes(app: Hono<ServerEnv>, sessions: TenantSessions): void {
+/**
+ * The /v1/jobs operations, each on a queue client bound to the API key's tenant. Enqueue goes
+ * through governance: a write job needs the JobForge-Policy-Token header when policy is on.
+ */
+export function mountJobRoutes(
+  app: Hono<ServerEnv>,
+  sessions: TenantSessions,
+  options: { policyKeys: KeyInput[] },
+): void {
+  const enqueue = createGovernedEnqueue(sessions, options.policyKeys);
   const queueFor = (c: Context<ServerEnv>) =>
     createQueueClient(sessions.forTenant(c.get('apiKey').tenant_id));
   const notFound = (id: string) =>
@@ -18,7 +27,10 @@ export function mountJobRoutes(app: Hono<ServerEnv>, sessions: TenantSessions): 
 
   registerRoute(app, API_ROUTES.enqueueJob, async ({ body, c }) => {
     const key = c.req.header('idempotency-key');
-    const out = await queueFor(c).enqueue(body.type, body.payload ?? null, {
+    const token = c.req.header(POLICY_TOKEN_HEADER);
+    const out = await enqueue(c.get('apiKey'), body.type, body.payload ?? null, {
+      ...(token ? { token: token.trim() } : {}),
+      correlationId: c.get('requestId'),
       ...(key !== undefined ? { idempotencyKey: key } : {}),
       ...(body.ordering_key !== undefined ? { orderingKey: body.ordering_key } : {}),
       ...(body.priority !== undefined ? { priority: body.priority } : {}),

@@ -67,7 +67,9 @@ export function buildOpenApi(
     for (const [status, schema] of Object.entries(route.responses)) {
       responses[status] = {
         description: status === '201' ? 'Created' : status === '503' ? 'Unavailable' : 'OK',
-        content: { 'application/json': { schema: toSchema(schema, 'output') } },
+        content: route.raw
+          ? { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } }
+          : { 'application/json': { schema: toSchema(schema, 'output') } },
       };
     }
     responses.default = problemResponse;

@@ -16,9 +16,10 @@ export interface RouteInput<R extends ApiRoute> {
   c: Context<ServerEnv>;
 }
 
+/** A JSON answer, or a Response as it is (raw bytes with their own headers). */
 export type RouteHandler<R extends ApiRoute> = (
   input: RouteInput<R>,
-) => Promise<{ status: number; body: unknown }>;
+) => Promise<{ status: number; body: unknown } | Response>;
 
 /**
  * Mounts one operation of the route table: validates params, query and body with the route's own
@@ -60,6 +61,7 @@ export function registerRoute<R extends ApiRoute>(
       );
     }
     const out = await handler({ params, query, body, c } as RouteInput<R>);
+    if (out instanceof Response) return out;
     return c.json(out.body as object, out.status as 200);
   });
 }

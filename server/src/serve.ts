@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createJsonLogger, type Logger, readMigrations } from '@jobforge/queue';
 import type { Runtime } from '@jobforge/runtime';
+import type { KeyInput } from '@jobforge/sdk';
 import { type AppOptions, createApp } from './create-app.js';
+import { doorOpen, requireDoor } from './door-flags.js';
 import type { ConnectorTool } from './mcp/connector-catalog.js';
 import { mountMcp } from './mcp/mount-mcp.js';
 import { openSessions } from './open-sessions.js';
@@ -15,7 +17,14 @@ export interface ServeOptions {
   log?: Logger;
   rateLimit?: AppOptions['rateLimit'];
   webhooks?: AppOptions['webhooks'];
-  /** Mounts MCP's Streamable HTTP transport at /mcp (behind an API key) with these tools. */
+  /** Policy issuers' public keys: write jobs need a token they signed when policy is on. */
+  policyKeys?: KeyInput[];
+  /** Run records: the workers' artifacts folder and the host key evidence verifies with. */
+  runs?: AppOptions['runs'];
+  /**
+   * Mounts MCP's Streamable HTTP transport at /mcp (behind an API key) with these tools, unless
+   * JOBFORGE_MCP_ENABLED is set to off.
+   */
   mcp?: { connectors: ConnectorTool[]; runtime?: Runtime; async?: boolean };
 }
 
@@ -33,7 +42,11 @@ const { version } = JSON.parse(
 export async function startServe(
   options: ServeOptions = {},
 ): Promise<RunningServer & { database: string }> {
+  // Refused before anything opens: JOBFORGE_API_ENABLED=0 is the operator's kill switch.
+  requireDoor('api');
   const log = options.log ?? createJsonLogger();
+  const mcp = options.mcp && doorOpen('mcp') ? options.mcp : undefined;
+  if (options.mcp && !mcp) log.info('/mcp not mounted: JOBFORGE_MCP_ENABLED is off');
   const { sessions, description } = await openSessions({
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
@@ -46,8 +59,17 @@ export async function startServe(
     log,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    ...(options.policyKeys ? { policyKeys: options.policyKeys } : {}),
+    ...(options.runs ? { runs: options.runs } : {}),
     extend: (api, { requireKey }) => {
-      if (options.mcp) mountMcp(api, { ...options.mcp, sessions, requireKey, version });
+      if (mcp)
+        mountMcp(api, {
+          ...mcp,
+          sessions,
+          requireKey,
+          version,
+          ...(options.policyKeys ? { policyKeys: options.policyKeys } : {}),
+        });
     },
   });
   const server = await listen(app, {

@@ -1,4 +1,5 @@
 import { readMigrations } from '@jobforge/queue';
+import { createRuntime } from '@jobforge/runtime';
 import { afterAll } from 'vitest';
 import { createTestDatabase, TENANT_A, TENANT_B } from '../../queue/test/helpers.js';
 import { createApiKey } from '../src/api-keys.js';
@@ -35,4 +36,9 @@ export async function startTestServer(
     await sessions.close();
   });
   return { db, sessions, app, server, url: server.url, keyA: keyA.key, keyB: keyB.key };
+}
+
+/** A sandbox with one child and none kept warm: enough for a test file, light on a shared machine. */
+export function startTestRuntime(signingKey: string) {
+  return createRuntime({ signingKey, pool: { maxChildren: 1, warm: 0 } });
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRuntime, type Runtime } from '@jobforge/runtime';
+import type { Runtime } from '@jobforge/runtime';
 import { generateSigningKeyPair, verifyEvidence } from '@jobforge/sdk';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -10,7 +10,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderCatalog } from '../src/mcp/connector-catalog.js';
 import { mountMcp } from '../src/mcp/mount-mcp.js';
-import { startTestServer, TENANT_A } from './helpers.js';
+import { startTestRuntime, startTestServer, TENANT_A } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CONNECTORS = join(ROOT, 'connectors');
@@ -19,10 +19,7 @@ let runtime: Runtime;
 let t: Awaited<ReturnType<typeof startTestServer>>;
 
 beforeAll(async () => {
-  runtime = await createRuntime({
-    signingKey: pair.privateKeyPem,
-    pool: { maxChildren: 1, warm: 0 },
-  });
+  runtime = await startTestRuntime(pair.privateKeyPem);
   const connectors = await folderCatalog(CONNECTORS);
   t = await startTestServer({
     extend: (app, helpers) => {

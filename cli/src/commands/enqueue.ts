@@ -78,10 +78,8 @@ export const enqueueCommand: CommandModule<GlobalArgs, EnqueueArgs> = {
     const payload = await readJsonArg(args.payload, '--payload');
     const tenantId = tenantFor(args.tenant);
     const { createGovernor } = await import('@jobforge/governance');
-    const { readPublicKey } = await import('../signing-key.js');
-    const keyFiles =
-      args['policy-key'] ?? process.env.JOBFORGE_POLICY_KEYS?.split(',').filter(Boolean) ?? [];
-    const policyKeys = await Promise.all(keyFiles.map((f) => readPublicKey(f)));
+    const { readPolicyKeys } = await import('../policy-keys.js');
+    const policyKeys = await readPolicyKeys(args['policy-key']);
     const token = args.token ?? process.env.JOBFORGE_POLICY_TOKEN;
     await withQueue(args, async ({ client }) => {
       // With the governance flags off this is the plain enqueue.

@@ -37,9 +37,21 @@ export const mcpCommand: CommandModule<GlobalArgs, McpCommandArgs> = {
       ...(args['data-dir'] ? { dataDir: args['data-dir'] } : {}),
     });
     const { CLI_VERSION: version } = await import('../cli-version.js');
+    const { createGovernor } = await import('@jobforge/governance');
+    const { readPolicyKeys } = await import('../policy-keys.js');
+    const queue = createQueueClient(driver, { tenantId });
+    // The same governor as `jobforge enqueue`: with policy on, write jobs need a token, the call's
+    // policy_token or this server's $JOBFORGE_POLICY_TOKEN.
+    const policyKeys = await readPolicyKeys(args['policy-key']);
+    const governor = createGovernor({ client: queue, tenantId, policyKeys });
+    const policyToken = process.env.JOBFORGE_POLICY_TOKEN;
     try {
       await runMcpStdio({
-        queue: createQueueClient(driver, { tenantId }),
+        queue,
+        enqueue: (type, payload, opts) =>
+          governor.enqueue(type, payload, { actor: 'mcp', ...opts, tenantId }),
+        ...(policyToken ? { policyToken } : {}),
+        policyKeys,
         tenantId,
         connectors,
         version,

@@ -5,6 +5,8 @@ import { withQueueOptions } from '../queue-args.js';
 
 interface ServeArgs extends McpArgs {
   webhooks?: string;
+  'public-key'?: string;
+  'artifacts-dir'?: string;
   port: number;
   host: string;
   'log-level': 'debug' | 'info' | 'warn' | 'error';
@@ -31,6 +33,15 @@ export const serveCommand: CommandModule<GlobalArgs, ServeArgs> = {
         describe:
           'JSON file of webhook sources (tenant, scheme, secret_env) for /v1/webhooks/:source',
       })
+      .option('public-key', {
+        type: 'string',
+        describe:
+          'Host public key (PEM) that run evidence verifies with (default $JOBFORGE_PUBLIC_KEY, else .jobforge/keys/public.pem when present)',
+      })
+      .option('artifacts-dir', {
+        type: 'string',
+        describe: "The workers' folder of large run artifacts (default .jobforge/artifacts)",
+      })
       .option('log-level', {
         choices: ['debug', 'info', 'warn', 'error'] as const,
         default: 'info' as const,
@@ -46,12 +57,25 @@ export const serveCommand: CommandModule<GlobalArgs, ServeArgs> = {
     const { openMcpTools } = await import('../mcp-args.js');
     const log = createJsonLogger({ level: args['log-level'] });
     const mcp = await openMcpTools(args, (text) => log.info(text));
+    const { readPolicyKeys } = await import('../policy-keys.js');
+    const { existsSync } = await import('node:fs');
+    const { DEV_KEY_DIR, readPublicKey } = await import('../signing-key.js');
+    const devKey = `${DEV_KEY_DIR}/public.pem`;
+    const publicKeyPath =
+      args['public-key'] ??
+      process.env.JOBFORGE_PUBLIC_KEY ??
+      (existsSync(devKey) ? devKey : undefined);
     const databaseUrl = args['database-url'] ?? process.env.DATABASE_URL;
     const server = await startServe({
       port: args.port,
       host: args.host,
       log,
       ...(args.webhooks ? { webhooks: await loadWebhookSources(args.webhooks) } : {}),
+      policyKeys: await readPolicyKeys(args['policy-key']),
+      runs: {
+        ...(publicKeyPath ? { publicKey: await readPublicKey(publicKeyPath) } : {}),
+        ...(args['artifacts-dir'] ? { artifactsDir: args['artifacts-dir'] } : {}),
+      },
       mcp: {
         connectors: mcp.connectors,
         async: args.async,

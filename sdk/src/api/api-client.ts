@@ -81,8 +81,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         body = JSON.stringify(input.body);
       }
       const response = await doFetch(url, { method: route.method.toUpperCase(), headers, body });
-      const text = await response.text();
-      const data = text ? safeJson(text) : undefined;
+      const raw = 'raw' in route && route.raw && response.ok;
+      const text = raw ? '' : await response.text();
+      const data = raw
+        ? new Uint8Array(await response.arrayBuffer())
+        : text
+          ? safeJson(text)
+          : undefined;
       if (!(response.status in route.responses)) {
         throw new ApiError(
           response.status,

@@ -1,8 +1,11 @@
 import type { z } from 'zod';
 import {
+  ArtifactParamsSchema,
+  BytesSchema,
   EnqueuedSchema,
   EnqueueJobBodySchema,
   EventListSchema,
+  EvidenceEnvelopeSchema,
   HealthSchema,
   JobChangeSchema,
   JobDetailsSchema,
@@ -10,6 +13,9 @@ import {
   JobListSchema,
   ListEventsQuerySchema,
   ListJobsQuerySchema,
+  RunIdParamsSchema,
+  RunRecordSchema,
+  RunVerificationSchema,
   SubmitEventBodySchema,
   SubmittedEventSchema,
   WebhookAcceptedSchema,
@@ -31,6 +37,8 @@ export interface ApiRoute {
   headers?: Record<string, string>;
   /** Success responses by status. */
   responses: Record<number, z.ZodType>;
+  /** True when a success answers raw bytes (with their own media type), not JSON. */
+  raw?: boolean;
 }
 
 /**
@@ -46,7 +54,11 @@ export const API_ROUTES = {
     summary: 'Enqueue a job (201 new; 200 when the Idempotency-Key names an existing job)',
     auth: true,
     body: EnqueueJobBodySchema,
-    headers: { 'Idempotency-Key': 'The same key (per tenant and type) returns the same job' },
+    headers: {
+      'Idempotency-Key': 'The same key (per tenant and type) returns the same job',
+      'JobForge-Policy-Token':
+        'A policy token granting the job (needed for write jobs when JOBFORGE_POLICY_ENABLED is on; 403 POLICY_DENIED otherwise)',
+    },
     responses: { 201: EnqueuedSchema, 200: EnqueuedSchema },
   },
   listJobs: {
@@ -111,6 +123,42 @@ export const API_ROUTES = {
       'Stripe-Signature': "Stripe's scheme",
     },
     responses: { 202: WebhookAcceptedSchema, 200: WebhookAcceptedSchema },
+  },
+  getRun: {
+    method: 'get',
+    path: '/v1/runs/:id',
+    summary:
+      "A run's record: its manifest of artifacts (name, media type, size, sha256, where kept); needs JOBFORGE_RUNS_ENABLED",
+    auth: true,
+    params: RunIdParamsSchema,
+    responses: { 200: RunRecordSchema },
+  },
+  getRunArtifact: {
+    method: 'get',
+    path: '/v1/runs/:id/artifacts/:name',
+    summary:
+      "One artifact's bytes, with the manifest's media type and size; refused (409) when the stored bytes no longer match the manifest's sha256",
+    auth: true,
+    params: ArtifactParamsSchema,
+    raw: true,
+    responses: { 200: BytesSchema },
+  },
+  getRunEvidence: {
+    method: 'get',
+    path: '/v1/runs/:id/evidence',
+    summary: "The run's signed evidence packet (a DSSE envelope)",
+    auth: true,
+    params: RunIdParamsSchema,
+    responses: { 200: EvidenceEnvelopeSchema },
+  },
+  verifyRun: {
+    method: 'post',
+    path: '/v1/runs/:id/verify',
+    summary:
+      "Checks every artifact against the manifest, the manifest against the evidence, and the evidence's signature with the server's public key",
+    auth: true,
+    params: RunIdParamsSchema,
+    responses: { 200: RunVerificationSchema },
   },
   health: {
     method: 'get',

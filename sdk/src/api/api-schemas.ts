@@ -216,3 +216,77 @@ export const WebhookAcceptedSchema = z.object({
   seq: z.string(),
   duplicate: z.boolean(),
 });
+
+export const RunIdSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,18}(\.[1-9]\d{0,8})?$/, 'a run id is <job id> or <job id>.<attempt>')
+  .meta({
+    description: 'A job id (its latest recorded attempt) or <job id>.<attempt>',
+    example: '42.1',
+  });
+
+export const RunIdParamsSchema = z.object({ id: RunIdSchema });
+
+export const ArtifactParamsSchema = z.object({
+  id: RunIdSchema,
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^/\\\0]+$/, 'an artifact name has no slashes')
+    .meta({ description: "An artifact's name in the run's manifest, e.g. output.json" }),
+});
+
+export const RunArtifactSchema = z.object({
+  name: z.string(),
+  media_type: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  truncated: z.boolean().optional(),
+  signed: z.boolean(),
+  storage: z.string(),
+});
+
+export const RunRecordSchema = z
+  .object({
+    job_id: JobIdSchema,
+    attempt: z.number().int(),
+    tenant_id: z.string(),
+    job_status: z.string(),
+    manifest: z
+      .object({ $schema: z.string(), artifacts: z.array(RunArtifactSchema) })
+      .catchall(z.unknown()),
+    manifest_sha256: z.string(),
+    created_at: z.string(),
+  })
+  .meta({ id: 'RunRecord' });
+
+export const EvidenceEnvelopeSchema = z
+  .object({
+    payloadType: z.string(),
+    payload: z.string(),
+    signatures: z.array(z.object({ keyid: z.string(), sig: z.string() })),
+  })
+  .meta({
+    id: 'Evidence',
+    description: 'A DSSE envelope over an in-toto Statement (docs/evidence.md)',
+  });
+
+export const RunVerificationSchema = z
+  .object({
+    run_id: z.string(),
+    ok: z.boolean(),
+    signature_checked: z.boolean().meta({
+      description: 'False when the server has no public key configured (JOBFORGE_PUBLIC_KEY)',
+    }),
+    artifacts: z.array(
+      RunArtifactSchema.omit({ truncated: true }).extend({
+        state: z.enum(['ok', 'missing', 'altered']),
+      }),
+    ),
+    problems: z.array(z.string()),
+  })
+  .meta({ id: 'RunVerification' });
+
+/** Raw bytes (an artifact): the client hands them back as a Uint8Array. */
+export const BytesSchema = z.custom<Uint8Array>((v) => v instanceof Uint8Array);

@@ -9,9 +9,12 @@ export {
 } from './api-client.js';
 export { API_ROUTES, type ApiOperation, type ApiRoute, type ApiRoutes } from './api-routes.js';
 export {
+  ArtifactParamsSchema,
+  BytesSchema,
   EnqueuedSchema,
   EnqueueJobBodySchema,
   EventListSchema,
+  EvidenceEnvelopeSchema,
   HealthSchema,
   JOB_STATUSES,
   JobChangeSchema,
@@ -24,6 +27,11 @@ export {
   ListEventsQuerySchema,
   ListJobsQuerySchema,
   ProblemSchema,
+  RunArtifactSchema,
+  RunIdParamsSchema,
+  RunIdSchema,
+  RunRecordSchema,
+  RunVerificationSchema,
   StoredEventSchema,
   SubmitEventBodySchema,
   SubmittedEventSchema,

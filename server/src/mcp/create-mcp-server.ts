@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { QueueClient } from '@jobforge/queue';
+import type { GovernedEnqueueOptions } from '@jobforge/governance';
+import { isFeatureEnabled, type QueueClient } from '@jobforge/queue';
 import type { Runtime } from '@jobforge/runtime';
-import { canonicalize, isJobForgeError, type JsonValue } from '@jobforge/sdk';
+import { canonicalize, isJobForgeError, type JsonValue, type KeyInput } from '@jobforge/sdk';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
@@ -10,14 +11,29 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { z } from 'zod';
+import { createWriteCheck } from './authorize-write.js';
 import type { ConnectorTool } from './connector-catalog.js';
-import { QUEUE_TOOLS } from './queue-tools.js';
+import { QUEUE_TOOLS, type QueueToolContext } from './queue-tools.js';
 
 export interface McpServerOptions {
   /** The queue, bound to the tenant the session acts for. */
   queue: QueueClient;
   tenantId: string;
+  /** The API key's project, when it is bound to one. */
+  projectId?: string;
   connectors: ConnectorTool[];
+  /**
+   * Enqueue with governance (`createGovernedEnqueue`, or a governor's `enqueue`): with policy on,
+   * write jobs need a token. Default: the queue's plain enqueue.
+   */
+  enqueue?: QueueToolContext['enqueue'];
+  /** A policy token of the server's configuration (or the HTTP request), for calls that carry none. */
+  policyToken?: string;
+  /**
+   * Issuers whose tokens a connector call that runs at once accepts: with policy on, a tool not
+   * declared read-only needs `policyToken` granting `connector:<id>:write`.
+   */
+  policyKeys?: KeyInput[];
   /** Runs connector calls; without one, connector tools enqueue jobs (as with `async`). */
   runtime?: Runtime;
   /** Enqueue each connector call as a `connector.run` job and return its id, instead of running it. */
@@ -46,8 +62,23 @@ export function createMcpServer(options: McpServerOptions): Server {
   );
   const runs = options.runtime !== undefined && !options.async;
   const byName = new Map(options.connectors.map((t) => [t.name, t]));
-  const queueTools = new Map(QUEUE_TOOLS.map((t) => [t.name, t]));
+  // A tool of a feature that is off is not offered (its call would only answer FEATURE_DISABLED).
+  const offered = QUEUE_TOOLS.filter((t) => !t.feature || isFeatureEnabled(t.feature));
+  const queueTools = new Map(offered.map((t) => [t.name, t]));
   const traceId = options.traceId ?? (() => crypto.randomUUID());
+  const enqueue =
+    options.enqueue ??
+    ((type: string, payload: unknown, opts: GovernedEnqueueOptions) =>
+      options.queue.enqueue(type, payload, opts));
+  const authorizeWrite = createWriteCheck(options.policyKeys ?? []);
+  const context = (trace: string): QueueToolContext => ({
+    queue: options.queue,
+    tenantId: options.tenantId,
+    ...(options.projectId ? { projectId: options.projectId } : {}),
+    enqueue,
+    ...(options.policyToken ? { policyToken: options.policyToken } : {}),
+    traceId: trace,
+  });
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: [
@@ -63,7 +94,7 @@ export function createMcpServer(options: McpServerOptions): Server {
           : {}),
         annotations: { title: tool.title, ...tool.annotations },
       })),
-      ...QUEUE_TOOLS.map((tool) => ({
+      ...offered.map((tool) => ({
         name: tool.name,
         title: tool.title,
         description: tool.description,
@@ -91,7 +122,7 @@ export function createMcpServer(options: McpServerOptions): Server {
             parsed.error.issues.map((i) => ({ path: `/${i.path.join('/')}`, message: i.message })),
           );
         }
-        const out = await queueTool.call(options.queue, parsed.data as never, trace);
+        const out = await queueTool.call(context(trace), parsed.data as never);
         return structured(out);
       }
       const tool = byName.get(name);
@@ -110,13 +141,24 @@ export function createMcpServer(options: McpServerOptions): Server {
         );
       }
       if (!runs) {
-        const job = await options.queue.enqueue(
+        const job = await enqueue(
           'connector.run',
           { connector: tool.connectorId, operation: tool.operation, input: args },
-          { traceId: trace },
+          {
+            traceId: trace,
+            correlationId: trace,
+            ...(options.policyToken ? { token: options.policyToken } : {}),
+          },
         );
         return structured({ job_id: job.id, created: job.created });
       }
+      if (tool.annotations.readOnlyHint !== true)
+        await authorizeWrite(options.queue.driver, {
+          tenantId: options.tenantId,
+          ...(options.projectId ? { projectId: options.projectId } : {}),
+          action: `connector:${tool.connectorId}:write`,
+          ...(options.policyToken ? { token: options.policyToken } : {}),
+        });
       const run = await options.runtime!.run(
         await tool.load(),
         { operation: tool.operation, payload: args as JsonValue },
@@ -158,7 +200,14 @@ function jsonSchema(schema: z.ZodType): Record<string, unknown> {
     unrepresentable: 'any',
     reused: 'inline',
   }) as Record<string, unknown>;
-  // MCP tool schemas are self-contained: named definitions are inlined, not referenced.
+  // MCP tool schemas are self-contained, with `type: object` at the top: a named schema (one with
+  // a meta id) comes back as a reference to its definition, so the definition takes its place.
+  const ref = typeof rest.$ref === 'string' ? /^#\/\$defs\/(.+)$/.exec(rest.$ref)?.[1] : undefined;
+  const defs = rest.$defs as Record<string, Record<string, unknown>> | undefined;
+  if (ref && defs?.[ref]) {
+    const { [ref]: top, ...others } = defs;
+    return { ...top, ...(Object.keys(others).length ? { $defs: others } : {}) };
+  }
   return rest;
 }
 
