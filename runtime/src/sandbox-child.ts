@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { createFrameReader } from './child/frame-codec.js';
 import type { EgressAnswer, EgressRequest } from './child/proxied-fetch.js';
 import { type ChildFrame, type ChildFrames, parseChildFrame } from './frames/child-frames.js';
 import { type Isolation, USERNS_ARGS } from './isolation.js';
+import { ProcStat } from './proc-stat.js';
 
 export interface ChildSpec {
   isolation: Isolation;
@@ -44,7 +44,6 @@ export interface CallHooks {
   onLog(level: string, message: string, fields: unknown): void;
 }
 
-const PAGE = 4096;
 const WATCH_MS = 20;
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
@@ -88,6 +87,7 @@ export class SandboxChild {
   /** The same, in the current idle period only: the limit applies per period. */
   #periodCpuMs = 0;
   readonly #watchdog: NodeJS.Timeout;
+  #proc: ProcStat | undefined;
   readonly #rssLimitBytes: number;
   readonly #heapBytes: number;
 
@@ -139,6 +139,7 @@ export class SandboxChild {
     );
     this.process.on('close', (code, signal) => {
       clearInterval(this.#watchdog);
+      this.#proc?.close();
       this.#onExit(code, signal);
     });
     // Memory is watched for the child's whole life, from spawn to exit: idle between calls too,
@@ -216,14 +217,8 @@ export class SandboxChild {
 
   /** utime + stime of the child from /proc (0 when it cannot be read). */
   cpuTicks(): number {
-    try {
-      const stat = readFileSync(`/proc/${this.process.pid}/stat`, 'utf8');
-      // Fields after the command name, which is in parentheses and may hold spaces.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return 0;
-    }
+    this.#proc ??= new ProcStat(this.process.pid);
+    return this.#proc.sample().cpuTicks;
   }
 
   /** Counts idle CPU and ends a child that ran connector code while nothing was asked of it. */
@@ -240,12 +235,8 @@ export class SandboxChild {
 
   /** Resident memory of the child from /proc (0 when it cannot be read). */
   rssBytes(): number {
-    try {
-      const statm = readFileSync(`/proc/${this.process.pid}/statm`, 'utf8');
-      return Number(statm.split(' ')[1]) * PAGE;
-    } catch {
-      return 0;
-    }
+    this.#proc ??= new ProcStat(this.process.pid);
+    return this.#proc.sample().rssBytes;
   }
 
   kill(): void {
