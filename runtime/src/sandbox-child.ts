@@ -81,6 +81,8 @@ export class SandboxChild {
   #peakRss = 0;
   /** CPU ticks when the child last went idle; undefined while it is busy or before its first call. */
   #idleTicks: number | undefined;
+  /** Went idle, and the watchdog's next round takes the CPU reading the idle period starts from. */
+  #idlePending = false;
   #round = 0;
   /** CPU time the child used while idle in the pool, as the host measured it (its whole life). */
   idleCpuMs = 0;
@@ -146,9 +148,14 @@ export class SandboxChild {
     // where a timer the connector left behind could otherwise grow it unseen.
     this.#watchdog = setInterval(() => {
       if (this.dead) return;
-      const rss = this.rssBytes();
+      this.#proc ??= new ProcStat(this.process.pid);
+      const { rssBytes: rss, cpuTicks } = this.#proc.sample();
       if (rss > this.#peakRss) this.#peakRss = rss;
-      if (this.#idleTicks !== undefined && ++this.#round % CPU_EVERY === 0) this.#checkIdleCpu();
+      if (this.#idlePending) {
+        this.#idlePending = false;
+        this.#idleTicks = cpuTicks;
+      } else if (this.#idleTicks !== undefined && ++this.#round % CPU_EVERY === 0)
+        this.#checkIdleCpu();
       if (rss > this.#rssLimitBytes) {
         this.#watchdogFired = true;
         this.#fault(
@@ -204,13 +211,20 @@ export class SandboxChild {
     }
   }
 
-  /** The child went back to the pool: from now on any CPU it uses is connector code running idle. */
+  /**
+   * The child went back to the pool: from now on any CPU it uses is connector code running idle.
+   * Metering starts at the watchdog's next round (at most WATCH_MS later), not here: a warm call
+   * then reads /proc not at all, and an idle period shorter than one round cannot use more than
+   * WATCH_MS of CPU per core, far under the cap.
+   */
   markIdle(): void {
-    this.#idleTicks = this.cpuTicks();
+    this.#idleTicks = undefined;
+    this.#idlePending = true;
     this.#periodCpuMs = 0;
   }
 
   markBusy(): void {
+    this.#idlePending = false;
     this.#checkIdleCpu();
     this.#idleTicks = undefined;
   }
