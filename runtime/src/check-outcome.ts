@@ -5,10 +5,12 @@ import {
   type EvidenceDenial,
   type JsonValue,
   redactSecrets,
+  sha256Hex,
 } from '@jobforge/sdk';
 
 export type CheckedOutcome =
-  | { ok: true; data: JsonValue; claims: unknown }
+  /** `outputHash`: the sha256 of `data`'s canonical form, when the check has already taken it. */
+  | { ok: true; data: JsonValue; claims: unknown; outputHash?: string }
   | { ok: false; error: ConnectorError; claims: unknown };
 
 const CODE = /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/;
@@ -40,8 +42,10 @@ export function checkChildOutcome(
   if (o.ok === true) {
     if (!('data' in o)) return invalid('ok is true but there is no data');
     try {
-      const data = JSON.parse(canonicalize(o.data)) as JsonValue;
-      return { ok: true, data, claims: o.evidence };
+      // `outcome` is the host's own parse of the child's frame, referenced nowhere else: proving it
+      // canonicalises is enough, and the canonical text's hash is the evidence's output hash.
+      const data = o.data as JsonValue;
+      return { ok: true, data, claims: o.evidence, outputHash: sha256Hex(canonicalize(data)) };
     } catch (error) {
       return invalid(error instanceof Error ? error.message : 'data is not JSON');
     }

@@ -16,6 +16,7 @@ import {
   type RunEventBody,
   redactJson,
   redactSecrets,
+  sha256Hex,
   signEvidence,
   sleep,
   toPrivateKey,
@@ -155,7 +156,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const traceId = context.trace_id ?? randomUUID();
     const timeoutMs = Math.min(context.timeoutMs ?? limits.timeoutMs, limits.timeoutMs);
     let builder: EvidenceBuilder;
+    // The input is canonicalised once: its size is checked against maxInputBytes and its hash is
+    // the evidence's input hash.
+    let canonicalInput: string;
     try {
+      canonicalInput = canonicalize({ operation, payload: input.payload });
       builder = new EvidenceBuilder({
         connector: {
           id: meta.connector_id,
@@ -168,6 +173,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         attempt_no: context.attempt_no ?? 1,
         dry_run: context.dry_run ?? false,
         input: { operation, payload: input.payload },
+        input_hash: sha256Hex(canonicalInput),
         runner: 'runtime/sandbox',
         ...(context.record?.replayOf ? { replay_of: context.record.replayOf } : {}),
       });
@@ -213,11 +219,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(record?.artifacts ? { sink: record.artifacts } : {}),
       emit,
     });
-    emit({
-      kind: 'started',
-      at: builder.startedAt.toISOString(),
-      attempt: context.attempt_no ?? 1,
-    });
+    if (record?.onEvent)
+      emit({
+        kind: 'started',
+        at: builder.startedAt.toISOString(),
+        attempt: context.attempt_no ?? 1,
+      });
     const finish = (checked: CheckedOutcome): SandboxRun => {
       const failure = checked.ok ? null : checked.error;
       if (failure?.code === 'TIMEOUT')
@@ -227,13 +234,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
           code: 'TIMEOUT',
           reason: failure.message,
         });
-      emit({
-        kind: 'finished',
-        at: new Date().toISOString(),
-        outcome: checked.ok ? 'success' : 'failure',
-        ...(failure ? { code: failure.code } : {}),
-        duration_ms: Math.round(performance.now() - started),
-      });
+      if (record?.onEvent)
+        emit({
+          kind: 'finished',
+          at: new Date().toISOString(),
+          outcome: checked.ok ? 'success' : 'failure',
+          ...(failure ? { code: failure.code } : {}),
+          duration_ms: Math.round(performance.now() - started),
+        });
       const manifest = record?.seal?.({
         outcome: checked.ok
           ? { ok: true, data: checked.data }
@@ -283,7 +291,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         'UNKNOWN_OPERATION',
         `${name} does not support ${operation}; it supports ${meta.supported_job_types.join(', ')}`,
       );
-    const inputBytes = Buffer.byteLength(canonicalize({ operation, payload: input.payload }));
+    const inputBytes = Buffer.byteLength(canonicalInput);
     if (inputBytes > limits.maxInputBytes)
       return fail(
         'INPUT_TOO_LARGE',
@@ -431,7 +439,10 @@ function signOutcome(
     : { ...checked, error: { ...checked.error, message: boundText(checked.error.message, 1000) } };
   try {
     const statement = outcome.ok
-      ? builder.buildSuccess(outcome.data, end)
+      ? builder.buildSuccess(
+          outcome.data,
+          outcome.outputHash ? { ...end, output_hash: outcome.outputHash } : end,
+        )
       : builder.buildFailure(outcome.error, end);
     return { outcome, evidence: signEvidence(statement, key) };
   } catch {

@@ -94,7 +94,15 @@ export async function runAttempt(
       `the connector could not be loaded in the sandbox: ${(error as Error).message}`,
     );
   }
-  const abort = new AbortController();
+  // Made by the call's first request only: most calls fetch nothing, and an AbortController that is
+  // aborted at the end of every call costs a DOMException each time.
+  let abort: AbortController | undefined;
+  let ended = false;
+  const abortSignal = (): AbortSignal => {
+    abort ??= new AbortController();
+    if (ended) abort.abort();
+    return abort.signal;
+  };
   let healthy = false;
   let requests = 0;
   let lines = 0;
@@ -135,13 +143,13 @@ export async function runAttempt(
             await new Promise<void>((resolve) => queued.push(resolve));
           else inFlight++;
           try {
-            if (abort.signal.aborted)
+            if (abortSignal().aborted)
               return { ok: false, code: 'NETWORK_ERROR', message: 'the call has ended' };
             const send = async (r: typeof request) => {
               const answer = await egressFetch(
                 r,
                 call.egress,
-                abort.signal,
+                abortSignal(),
                 (d) => call.denials.push({ kind: 'network', ...d }),
                 budget,
               );
@@ -181,7 +189,8 @@ export async function runAttempt(
     healthy = outcome.ok && !answer.tainted;
     return { outcome, healthy };
   } finally {
-    abort.abort();
+    ended = true;
+    abort?.abort();
     call.artifacts?.close();
     pool.release(child, healthy);
   }

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { createFrameReader } from './child/frame-codec.js';
 import type { EgressAnswer, EgressRequest } from './child/proxied-fetch.js';
 import { type ChildFrame, type ChildFrames, parseChildFrame } from './frames/child-frames.js';
 import { type Isolation, USERNS_ARGS } from './isolation.js';
+import { ProcStat } from './proc-stat.js';
 
 export interface ChildSpec {
   isolation: Isolation;
@@ -46,7 +46,6 @@ export interface CallHooks {
   onArtifact?(frame: ChildFrames['artifact']): Promise<unknown>;
 }
 
-const PAGE = 4096;
 const WATCH_MS = 20;
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
@@ -84,12 +83,15 @@ export class SandboxChild {
   #peakRss = 0;
   /** CPU ticks when the child last went idle; undefined while it is busy or before its first call. */
   #idleTicks: number | undefined;
+  /** Went idle, and the watchdog's next round takes the CPU reading the idle period starts from. */
+  #idlePending = false;
   #round = 0;
   /** CPU time the child used while idle in the pool, as the host measured it (its whole life). */
   idleCpuMs = 0;
   /** The same, in the current idle period only: the limit applies per period. */
   #periodCpuMs = 0;
   readonly #watchdog: NodeJS.Timeout;
+  #proc: ProcStat | undefined;
   readonly #rssLimitBytes: number;
   readonly #heapBytes: number;
 
@@ -141,15 +143,21 @@ export class SandboxChild {
     );
     this.process.on('close', (code, signal) => {
       clearInterval(this.#watchdog);
+      this.#proc?.close();
       this.#onExit(code, signal);
     });
     // Memory is watched for the child's whole life, from spawn to exit: idle between calls too,
     // where a timer the connector left behind could otherwise grow it unseen.
     this.#watchdog = setInterval(() => {
       if (this.dead) return;
-      const rss = this.rssBytes();
+      this.#proc ??= new ProcStat(this.process.pid);
+      const { rssBytes: rss, cpuTicks } = this.#proc.sample();
       if (rss > this.#peakRss) this.#peakRss = rss;
-      if (this.#idleTicks !== undefined && ++this.#round % CPU_EVERY === 0) this.#checkIdleCpu();
+      if (this.#idlePending) {
+        this.#idlePending = false;
+        this.#idleTicks = cpuTicks;
+      } else if (this.#idleTicks !== undefined && ++this.#round % CPU_EVERY === 0)
+        this.#checkIdleCpu();
       if (rss > this.#rssLimitBytes) {
         this.#watchdogFired = true;
         this.#fault(
@@ -205,27 +213,28 @@ export class SandboxChild {
     }
   }
 
-  /** The child went back to the pool: from now on any CPU it uses is connector code running idle. */
+  /**
+   * The child went back to the pool: from now on any CPU it uses is connector code running idle.
+   * Metering starts at the watchdog's next round (at most WATCH_MS later), not here: a warm call
+   * then reads /proc not at all, and an idle period shorter than one round cannot use more than
+   * WATCH_MS of CPU per core, far under the cap.
+   */
   markIdle(): void {
-    this.#idleTicks = this.cpuTicks();
+    this.#idleTicks = undefined;
+    this.#idlePending = true;
     this.#periodCpuMs = 0;
   }
 
   markBusy(): void {
+    this.#idlePending = false;
     this.#checkIdleCpu();
     this.#idleTicks = undefined;
   }
 
   /** utime + stime of the child from /proc (0 when it cannot be read). */
   cpuTicks(): number {
-    try {
-      const stat = readFileSync(`/proc/${this.process.pid}/stat`, 'utf8');
-      // Fields after the command name, which is in parentheses and may hold spaces.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return 0;
-    }
+    this.#proc ??= new ProcStat(this.process.pid);
+    return this.#proc.sample().cpuTicks;
   }
 
   /** Counts idle CPU and ends a child that ran connector code while nothing was asked of it. */
@@ -242,12 +251,8 @@ export class SandboxChild {
 
   /** Resident memory of the child from /proc (0 when it cannot be read). */
   rssBytes(): number {
-    try {
-      const statm = readFileSync(`/proc/${this.process.pid}/statm`, 'utf8');
-      return Number(statm.split(' ')[1]) * PAGE;
-    } catch {
-      return 0;
-    }
+    this.#proc ??= new ProcStat(this.process.pid);
+    return this.#proc.sample().rssBytes;
   }
 
   kill(): void {

@@ -24,6 +24,11 @@ export interface EvidenceStart {
   runner?: string;
   /** A replay says which run it re-ran. */
   replay_of?: string;
+  /**
+   * The sha256 of the input's canonical form when the runner has already taken it (a host that
+   * canonicalises the input to measure it saves doing so twice). It must be `hashOutput(input)`.
+   */
+  input_hash?: string;
 }
 
 /** What the runner observed when the call ended. */
@@ -58,7 +63,9 @@ export class EvidenceBuilder {
   constructor(start: EvidenceStart) {
     this.#start = start;
     this.startedAt = start.started_at ?? new Date();
-    this.inputHash = hashOutput({ operation: start.input.operation, payload: start.input.payload });
+    this.inputHash =
+      start.input_hash ??
+      hashOutput({ operation: start.input.operation, payload: start.input.payload });
   }
 
   buildSuccess(data: unknown, end: EvidenceEnd = {}): EvidenceStatement {

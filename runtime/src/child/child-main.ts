@@ -66,6 +66,24 @@ Object.defineProperty(globalThis, 'fetch', {
   writable: true,
   configurable: true,
 });
+// One logger for every call: it holds nothing of a call, and frozen, a call cannot change it for the next.
+const logger = Object.freeze(
+  Object.fromEntries(
+    ['debug', 'info', 'warn', 'error'].map((level) => [
+      level,
+      (message: unknown, fields?: unknown) => {
+        try {
+          send({
+            t: 'log',
+            level,
+            message: String(message).slice(0, 2000),
+            fields: safeJson(fields),
+          });
+        } catch {}
+      },
+    ]),
+  ),
+);
 const baseline = takeGlobalSnapshot();
 // The runner's own handles (its channel); anything more after a call is work the connector left.
 const idleResources = countResources(activeResources());
@@ -119,42 +137,36 @@ async function load(id: number, source: string, integrity: string): Promise<void
 
 async function call(request: CallRequest): Promise<void> {
   denials = [];
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () =>
-      controller.abort(
-        Object.assign(new Error('the call passed its deadline'), { code: 'TIMEOUT' }),
-      ),
-    request.timeoutMs,
-  );
+  // The connector's AbortSignal and its deadline timer are made on first read of context.signal:
+  // most calls never read it, and an AbortController and a timer per call are a warm call's cost.
+  const startedAt = performance.now();
+  let controller: AbortController | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const signal = (): AbortSignal => {
+    if (!controller) {
+      const made = new AbortController();
+      controller = made;
+      timer = setTimeout(
+        () =>
+          made.abort(Object.assign(new Error('the call passed its deadline'), { code: 'TIMEOUT' })),
+        Math.max(0, request.timeoutMs - (performance.now() - startedAt)),
+      );
+    }
+    return controller.signal;
+  };
   let settled = false;
   current = {
     id: request.id,
     settle: (frame) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer);
       current = undefined;
       // Timers, sockets or requests still open: the connector left work that would run while the
       // child sits idle in the pool, so the host recycles it instead of keeping it warm.
       send(leftWork() ? { ...(frame as object), pending: true } : frame);
     },
   };
-  const logger = Object.fromEntries(
-    ['debug', 'info', 'warn', 'error'].map((level) => [
-      level,
-      (message: unknown, fields?: unknown) => {
-        try {
-          send({
-            t: 'log',
-            level,
-            message: String(message).slice(0, 2000),
-            fields: safeJson(fields),
-          });
-        } catch {}
-      },
-    ]),
-  );
   const { params } = request;
   const settle = current.settle;
   try {
@@ -165,7 +177,9 @@ async function call(request: CallRequest): Promise<void> {
       context: {
         ...params.context,
         secrets: Object.freeze({ ...params.context.secrets }),
-        signal: controller.signal,
+        get signal() {
+          return signal();
+        },
         fetch: proxiedFetch,
         logger,
         artifacts: Object.freeze({ put: putArtifact }),

@@ -31,7 +31,13 @@ export function createFrameReader(
         }
         if (end > start) parts.push(chunk.subarray(start, end));
         if (newline === -1) return;
-        const text = Buffer.concat(parts).toString('utf8');
+        // A frame inside one chunk (the usual case) is decoded in place, without a copy.
+        const text =
+          parts.length === 1
+            ? parts[0]!.toString('utf8')
+            : parts.length === 0
+              ? ''
+              : Buffer.concat(parts, size).toString('utf8');
         parts = [];
         size = 0;
         start = newline + 1;

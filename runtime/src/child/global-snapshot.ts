@@ -18,41 +18,78 @@ const WATCHED: [string, object][] = [
   ['globalThis', globalThis],
 ];
 
-type Snapshot = Map<string, Map<string | symbol, unknown>>;
+// Captured now, so a connector that replaces them cannot blind the comparison.
+const ownKeys = Reflect.ownKeys;
+const describe = Reflect.getOwnPropertyDescriptor;
+const protoOf = Reflect.getPrototypeOf;
+const extensible = Reflect.isExtensible;
+const same = Object.is;
 
-export function takeGlobalSnapshot(): Snapshot {
+/** One watched object: its own keys, and per key its descriptor's value, getter, setter and flags. */
+interface Watched {
+  name: string;
+  target: object;
+  keys: (string | symbol)[];
+  /** Four slots per key: value, get, set, flags (writable | enumerable << 1 | configurable << 2). */
+  slots: unknown[];
+  proto: object | null;
+  extensible: boolean;
+}
+
+export type GlobalSnapshot = Watched[];
+
+function flagsOf(d: PropertyDescriptor): number {
+  return (d.writable ? 1 : 0) | (d.enumerable ? 2 : 0) | (d.configurable ? 4 : 0);
+}
+
+export function takeGlobalSnapshot(): GlobalSnapshot {
   // Node defines some globals lazily (a getter that replaces itself on first read): read them all
   // once so the first read by a connector does not look like tampering.
-  for (const key of Reflect.ownKeys(globalThis)) {
+  for (const key of ownKeys(globalThis)) {
     try {
       Reflect.get(globalThis, key);
     } catch {}
   }
-  const snapshot: Snapshot = new Map();
-  for (const [name, target] of WATCHED) {
-    const values = new Map<string | symbol, unknown>();
-    for (const key of Reflect.ownKeys(target)) {
-      const d = Object.getOwnPropertyDescriptor(target, key);
-      // Data values by identity; accessors by their getter and setter.
-      values.set(key, d ? (d.get ?? d.set ?? d.value) : undefined);
+  return WATCHED.map(([name, target]) => {
+    const keys = ownKeys(target);
+    const slots: unknown[] = [];
+    for (const key of keys) {
+      const d = describe(target, key)!;
+      slots.push(d.value, d.get, d.set, flagsOf(d));
     }
-    values.set(' proto', Object.getPrototypeOf(target));
-    values.set(' frozen', Object.isExtensible(target));
-    snapshot.set(name, values);
-  }
-  return snapshot;
+    return { name, target, keys, slots, proto: protoOf(target), extensible: extensible(target) };
+  });
 }
 
-/** Names what changed since `before`, or null. New plain globals (a module cache) are allowed. */
-export function diffGlobalSnapshot(before: Snapshot): string | null {
-  const after = takeGlobalSnapshot();
-  for (const [name, values] of before) {
-    const now = after.get(name)!;
-    for (const [key, value] of values) {
-      if (!Object.is(now.get(key), value)) return `${name}.${String(key).trim()} was changed`;
+/**
+ * Names what changed since `before`, or null. New plain globals (a module cache) are allowed. It
+ * runs after every call, so it compares in place and builds no second snapshot: every key's whole
+ * descriptor (value, getter, setter and flags), the prototype, extensibility, and added keys.
+ */
+export function diffGlobalSnapshot(before: GlobalSnapshot): string | null {
+  for (const { name, target, keys, slots, proto, extensible: wasExtensible } of before) {
+    if (!same(protoOf(target), proto)) return `${name}.proto was changed`;
+    if (extensible(target) !== wasExtensible) return `${name}.frozen was changed`;
+    for (let i = 0; i < keys.length; i++) {
+      const d = describe(target, keys[i]!);
+      const at = i * 4;
+      if (
+        d === undefined ||
+        !same(d.value, slots[at]) ||
+        d.get !== slots[at + 1] ||
+        d.set !== slots[at + 2] ||
+        flagsOf(d) !== slots[at + 3]
+      )
+        return `${name}.${String(keys[i])} was changed`;
     }
     if (name === 'globalThis') continue;
-    for (const key of now.keys()) if (!values.has(key)) return `${name}.${String(key)} was added`;
+    // Every key seen before is still there (checked above), so more keys means some were added.
+    const now = ownKeys(target);
+    if (now.length !== keys.length) {
+      const known = new Set(keys);
+      const added = now.find((key) => !known.has(key));
+      return `${name}.${String(added)} was added`;
+    }
   }
   return null;
 }

@@ -73,19 +73,20 @@ export const tuple =
  * A plain object with exactly these keys (`?` after a name makes it optional); any other key is
  * refused, so a field the host does not know can never be read by mistake.
  */
-export const object =
-  (shape: Record<string, Check>): Check =>
-  (value, path) => {
+export const object = (shape: Record<string, Check>): Check => {
+  // Worked out once per shape, not once per frame: every frame from every child runs through here.
+  const fields = Object.entries(shape).map(([name, check]) => ({
+    key: name.endsWith('?') ? name.slice(0, -1) : name,
+    optional: name.endsWith('?'),
+    check,
+  }));
+  const known = new Set(fields.map((f) => f.key));
+  return (value, path) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       return `${path} must be an object`;
     const record = value as Record<string, unknown>;
-    const fields = Object.entries(shape).map(([name, check]) => ({
-      key: name.endsWith('?') ? name.slice(0, -1) : name,
-      optional: name.endsWith('?'),
-      check,
-    }));
     for (const key of Object.keys(record))
-      if (!fields.some((f) => f.key === key)) return `${path} has an unexpected field`;
+      if (!known.has(key)) return `${path} has an unexpected field`;
     for (const { key, optional, check } of fields) {
       if (!Object.hasOwn(record, key)) {
         if (optional) continue;
@@ -96,3 +97,4 @@ export const object =
     }
     return undefined;
   };
+};
