@@ -2,6 +2,26 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { writeBundle } from './write-bundle.js';
 
+/**
+ * The child's entry (beside this module: child-main.ts in the workspace's sources, .js once
+ * compiled) bundled into one file: ESM for the runner script, CJS for the startup snapshot.
+ */
+export async function bundleChild(format: 'esm' | 'cjs'): Promise<Uint8Array> {
+  const compiled = import.meta.url.endsWith('.js');
+  const result = await build({
+    entryPoints: [
+      fileURLToPath(new URL(`./child/child-main.${compiled ? 'js' : 'ts'}`, import.meta.url)),
+    ],
+    bundle: true,
+    platform: 'node',
+    format,
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.contents;
+}
+
 const cache = new Map<string, Promise<{ path: string; integrity: string }>>();
 
 /**
@@ -11,23 +31,7 @@ const cache = new Map<string, Promise<{ path: string; integrity: string }>>();
 export function buildChildRunner(cacheDir: string): Promise<{ path: string; integrity: string }> {
   let pending = cache.get(cacheDir);
   if (!pending) {
-    pending = (async () => {
-      // Beside this module: child-main.ts in the workspace's sources, child-main.js once compiled.
-      const compiled = import.meta.url.endsWith('.js');
-      const entry = fileURLToPath(
-        new URL(`./child/child-main.${compiled ? 'js' : 'ts'}`, import.meta.url),
-      );
-      const result = await build({
-        entryPoints: [entry],
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node20',
-        write: false,
-        logLevel: 'silent',
-      });
-      return writeBundle(cacheDir, 'runner', result.outputFiles[0]!.contents);
-    })();
+    pending = (async () => writeBundle(cacheDir, 'runner', await bundleChild('esm')))();
     cache.set(cacheDir, pending);
     pending.catch(() => cache.delete(cacheDir));
   }

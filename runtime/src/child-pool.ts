@@ -24,6 +24,8 @@ export interface PoolStats {
   recycled: number;
   /** CPU children used while idle in the pool (ms, host-measured); past a small cap a child is ended. */
   idleCpuMs: number;
+  /** How new children start: from the runner's startup snapshot, or by loading the runner script. */
+  startup: 'snapshot' | 'script';
 }
 
 /**
@@ -32,7 +34,7 @@ export interface PoolStats {
  * or any error, timeout or crash (the caller says so on release).
  */
 export class ChildPool {
-  readonly #spec: Omit<ChildSpec, 'uidSlot'>;
+  #spec: Omit<ChildSpec, 'uidSlot'>;
   readonly #options: PoolOptions;
   readonly #idle = new Map<string, SandboxChild[]>();
   readonly #spares: SandboxChild[] = [];
@@ -49,6 +51,11 @@ export class ChildPool {
     this.#spec = spec;
     this.#options = options;
     this.#refill();
+  }
+
+  /** Children spawned from now on start from this startup snapshot of the runner. */
+  useSnapshot(path: string): void {
+    this.#spec = { ...this.#spec, snapshotPath: path };
   }
 
   /** Each child's total memory cap in bytes (`memoryMb`). */
@@ -124,6 +131,7 @@ export class ChildPool {
       spawned: this.#spawned,
       recycled: this.#recycled,
       idleCpuMs: this.#idleCpuMs + [...this.#live].reduce((sum, c) => sum + c.idleCpuMs, 0),
+      startup: this.#spec.snapshotPath ? 'snapshot' : 'script',
     };
   }
 

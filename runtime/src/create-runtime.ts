@@ -43,6 +43,7 @@ import {
   DEFAULT_MAX_ARTIFACT_BYTES,
   DEFAULT_MAX_ARTIFACTS_TOTAL_BYTES,
 } from './runs/artifact-collector.js';
+import { runnerSnapshot } from './runner-snapshot.js';
 import { RuntimeStats } from './runtime-stats.js';
 import type {
   RunContext,
@@ -87,18 +88,28 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const limits: RuntimeLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const cacheDir = options.cacheDir ?? defaultCacheDir();
   const isolation = detectIsolation(policy.isolation ?? 'auto', policy.uidBase ?? DEFAULT_UID_BASE);
+  // A cached startup snapshot is used from the first child; otherwise it is built in the
+  // background while children start from the runner script, and taken up once it is ready.
+  const heapMb = Math.max(16, Math.floor(limits.memoryMb * 0.5));
+  const snapshot = options.startupSnapshot === false ? undefined : runnerSnapshot(cacheDir, heapMb);
   const runner = await buildChildRunner(cacheDir);
+  const cached = await snapshot?.cached;
   const pool = new ChildPool(
     {
       isolation,
       runnerPath: runner.path,
-      heapMb: Math.max(16, Math.floor(limits.memoryMb * 0.5)),
+      ...(cached ? { snapshotPath: cached } : {}),
+      heapMb,
       // The result frame carries the output plus its envelope; anything much bigger is hostile.
       maxFrameBytes: limits.maxOutputBytes + 64 * 1024,
       rssLimitBytes: limits.memoryMb * 1024 * 1024,
     },
     { ...DEFAULT_POOL, ...options.pool },
   );
+  if (snapshot && !cached)
+    void snapshot.ready.then((path) => {
+      if (path) pool.useSnapshot(path);
+    });
   const circuits = new CircuitBreakers({ failureThreshold: 5, resetMs: 30_000, ...policy.circuit });
   const buckets = new TokenBuckets();
   const stats = new RuntimeStats();
@@ -409,6 +420,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       connectors: stats.snapshot((c) => circuits.state(c)),
     }),
     close: async () => {
+      snapshot?.cancel();
       pool.close();
     },
   };

@@ -45,6 +45,11 @@ export interface RuntimeOptions {
   limits?: Partial<RuntimeLimits>;
   /** Where bundles are cached (default: a folder under the OS temp dir). */
   cacheDir?: string;
+  /**
+   * Start children from a startup snapshot of the runner (built on first use and cached in
+   * `cacheDir`, where this Node supports it). Default true; false always loads the runner script.
+   */
+  startupSnapshot?: boolean;
   /** Receives the connector's log lines, secrets redacted. */
   logger?: (line: RuntimeLogLine) => void;
 }

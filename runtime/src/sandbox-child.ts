@@ -11,6 +11,8 @@ export interface ChildSpec {
   /** Index into the sandbox uid range; each live child has its own. */
   uidSlot: number;
   runnerPath: string;
+  /** The runner's startup snapshot (runner-snapshot.ts): the child starts from it, not the script. */
+  snapshotPath?: string;
   heapMb: number;
   /** Largest frame the host accepts from this child. */
   maxFrameBytes: number;
@@ -103,6 +105,8 @@ export class SandboxChild {
       '--no-addons',
       '--no-warnings',
       `--max-old-space-size=${spec.heapMb}`,
+      // From a snapshot the runner path is only argv[1] (not read): what follows stays the runner's.
+      ...(spec.snapshotPath ? ['--snapshot-blob', spec.snapshotPath] : []),
       spec.runnerPath,
       ...(spec.withoutNetworkGuard ? ['--without-network-guard'] : []),
     ];

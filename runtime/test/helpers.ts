@@ -59,3 +59,15 @@ export async function waitForRecycle(
   while (runtime.stats().pool.recycled === before && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 50));
 }
+
+/** Waits (up to `ms`) until the runtime's new children start from the runner's startup snapshot. */
+export async function waitForSnapshot(
+  runtime: { stats(): { pool: { startup: string } } },
+  ms = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (runtime.stats().pool.startup !== 'snapshot') {
+    if (Date.now() > deadline) throw new Error(`no startup snapshot within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

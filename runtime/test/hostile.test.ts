@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { verifyEvidence } from '@jobforge/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from '../src/index.js';
-import { ECHO, HOSTILE, hostKey, startServer, statementOf } from './helpers.js';
+import { ECHO, HOSTILE, hostKey, startServer, statementOf, waitForSnapshot } from './helpers.js';
 
 // The table is the fixture folder: every hostile connector names the outcome it must end in.
 const FIXTURES = readdirSync(HOSTILE)
@@ -44,6 +44,8 @@ it('has at least 30 hostile connectors', () => {
   expect(FIXTURES.length).toBeGreaterThanOrEqual(30);
 });
 
+// Children start from the runner's startup snapshot in auto mode and from the runner script in
+// guard mode, so every wall is proven on both ways a child starts.
 describe.each(['auto', 'guard'] as const)('hostile connectors, isolation %s', (mode) => {
   let runtime: Runtime;
   beforeAll(async () => {
@@ -52,8 +54,10 @@ describe.each(['auto', 'guard'] as const)('hostile connectors, isolation %s', (m
       policy: { isolation: mode, allowPrivateAddresses: [`127.0.0.1:${server.port}`] },
       limits: { timeoutMs: 10_000, memoryMb: 160, maxOutputBytes: 1024 * 1024 },
       pool: { maxChildren: 8, warm: 2 },
+      startupSnapshot: mode === 'auto',
     });
-  });
+    if (mode === 'auto') await waitForSnapshot(runtime);
+  }, 90_000);
   afterAll(async () => {
     await runtime.close();
   });

@@ -117,6 +117,7 @@ for (let i = 0; i < COLD_STARTS; i++) {
   if (!run.ok) throw new Error(`noop failed: ${run.error.code}`);
 }
 const isolation = cold.isolation;
+const startup = cold.stats().pool.startup;
 await cold.close();
 
 // 4. The same with a warm spare waiting (the pool's default): only loading and the first call remain.
@@ -143,7 +144,7 @@ const coldRatio = c.p50 / b.p50;
 const verdict = (met: boolean) => (met ? 'met' : 'not met');
 const lines = [
   `runtime bench: Node ${process.versions.node}, ${WARM_CALLS} warm calls, no-op connector`,
-  `isolation: network ${isolation.network}, uid ${isolation.uidBase === null ? 'host' : 'dedicated per child'}, memory ${isolation.memory}, ${isolation.permissionFlag}`,
+  `isolation: network ${isolation.network}, uid ${isolation.uidBase === null ? 'host' : 'dedicated per child'}, memory ${isolation.memory}, ${isolation.permissionFlag}, children start from the runner ${startup}`,
   '',
   `direct in-process call         p50 ${ms(d.p50)}  p99 ${ms(d.p99)}`,
   `direct call + evidence + sign  p50 ${ms(ds.p50)}  p99 ${ms(ds.p99)}`,

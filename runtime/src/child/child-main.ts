@@ -5,6 +5,7 @@ import { Socket } from 'node:net';
 import { checkOutput } from './check-output.js';
 import { createFrameReader } from './frame-codec.js';
 import { diffGlobalSnapshot, takeGlobalSnapshot } from './global-snapshot.js';
+import { importBundle } from './import-bundle.js';
 import { installNetworkGuard } from './network-guard.js';
 import { createProxiedFetch, type EgressAnswer } from './proxied-fetch.js';
 
@@ -121,9 +122,9 @@ async function load(id: number, source: string, integrity: string): Promise<void
     const actual = `sha256-${createHash('sha256').update(bytes).digest('base64')}`;
     if (actual !== integrity) throw new Error(`integrity ${actual} does not match ${integrity}`);
     // Imported from the verified bytes: the child reads no file but its own runner.
-    const module = (await import(`data:text/javascript;base64,${bytes.toString('base64')}`)) as {
-      default?: unknown;
-    };
+    const module = (await importBundle(
+      `data:text/javascript;base64,${bytes.toString('base64')}`,
+    )) as { default?: unknown };
     if (typeof module.default !== 'function')
       throw new Error('the bundle has no default-exported function');
     connector = module.default as (params: unknown) => unknown;

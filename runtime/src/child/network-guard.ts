@@ -1,11 +1,9 @@
-import { createRequire } from 'node:module';
-
 // The modules' own export objects (what every `import` of them sees), so patching them reaches all.
-const load = createRequire(import.meta.url);
-const dgram = load('node:dgram') as typeof import('node:dgram');
-const dns = load('node:dns') as typeof import('node:dns');
-const net = load('node:net') as typeof import('node:net');
-const os = load('node:os') as typeof import('node:os');
+// getBuiltinModule works the same in the runner script and in its startup snapshot.
+const dgram = process.getBuiltinModule('node:dgram');
+const dns = process.getBuiltinModule('node:dns');
+const net = process.getBuiltinModule('node:net');
+const os = process.getBuiltinModule('node:os');
 
 /** What the guard tells the host about each refused attempt. */
 export type DenialReporter = (target: string, reason: string) => void;
