@@ -1,9 +1,12 @@
--- JobForge queue, migration 19: one round trip per worker cycle.
+-- JobForge queue, migration 19: a worker's cycle in one statement, and starts off the disk's path.
 --
--- A worker running short handlers spent most of its time waiting on two round trips per cycle:
--- jobforge_complete_jobs for the handlers that finished, then jobforge_start_jobs to charge the
--- reserved jobs taking their slots. jobforge_complete_and_start does both in one statement, and
--- may carry the worker's next claim too, so a draining worker's cycle is one round trip.
+-- A worker running short handlers is paced by the round trip that charges reserved jobs before
+-- their handlers run (jobforge_start_jobs): each moves at most `concurrency` jobs, and it waited for
+-- a WAL flush although only a server crash can lose an unflushed start, which leaves the job
+-- reserved and uncharged, as a lost claim does. jobforge_complete_and_start records
+-- completions, starts reserved jobs and claims more, any of them, in one statement; a call that
+-- records no completion commits without waiting for the flush, as a claim does. The worker sends
+-- its starts this way and its completions (which must be durable) on another connection.
 --
 -- It calls the functions it folds together, unchanged: every rule they keep (tenant checks, lease
 -- tokens, retries and dead letters, attempt and result rows, presence recovery, the one-suspect
@@ -36,6 +39,11 @@ begin
   end if;
   if jsonb_array_length(p_items) > 0 then
     v_done := jobforge.jobforge_complete_jobs(p_items, p_tenant);
+  else
+    -- Nothing to record: a start lost in a server crash leaves its job reserved and uncharged,
+    -- as a lost claim does, so this commit need not wait for the WAL flush. WAL is written in
+    -- order: a later completion's flush makes this start durable before that completion is.
+    perform set_config('synchronous_commit', 'off', true);
   end if;
   if jsonb_array_length(p_start) > 0 then
     v_started := jobforge.jobforge_start_jobs(p_start, p_tenant);

@@ -138,6 +138,7 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
   const startCalls = new Set<Promise<void>>();
   // After a failed start call, no new one until its pause is over (no retry storm in an outage).
   let startsHeld = false;
+  let startSoon = false;
   let promised = 0;
   const running = new Map<string, Running>();
   const awaiting = new Map<string, ClaimedJob>();
@@ -149,26 +150,7 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
   let idleWaiters: (() => void)[] = [];
 
   const batcher = createCompletionBatcher({
-    // The reserved jobs taking the slots these completions free are started in the same
-    // statement: one round trip per cycle instead of two.
-    async complete(items) {
-      const batch = takeReserved();
-      if (batch.length === 0) return client.complete(items);
-      let answer: Awaited<ReturnType<typeof client.completeAndStart>>;
-      try {
-        answer = await client.completeAndStart(
-          items,
-          batch.map((j) => ({ id: j.id, lease: j.lease })),
-        );
-      } catch (error) {
-        for (const job of batch) starting.delete(job);
-        buffer.unshift(...batch);
-        queueMicrotask(dispatch);
-        throw error;
-      }
-      startedAnswer(batch, answer.started);
-      return answer.done;
-    },
+    complete: (items) => client.complete(items),
     settled(item, status) {
       const job = awaiting.get(item.id);
       awaiting.delete(item.id);
@@ -295,18 +277,23 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
       if (buffer[i]!.started) start(buffer.splice(i, 1)[0]!);
       else i++;
     }
-    // Completions are waiting to be sent: their statement starts these in the same round trip
-    // (sent this turn, or as soon as the one in flight returns).
-    if (batcher.size > 0 || startsHeld) return;
-    const batch = takeReserved();
-    if (batch.length === 0) return;
-    // Calls may overlap (each on its own pooled connection): a slot that frees while one is in
-    // flight need not wait for it.
-    const call: Promise<void> = startReserved(batch).finally(() => {
-      startCalls.delete(call);
-      dispatch();
+    if (startsHeld || startSoon) return;
+    // At the end of this turn: the slots that free together (a batch's handlers finishing) are
+    // started by one statement.
+    startSoon = true;
+    setImmediate(() => {
+      startSoon = false;
+      if (stopping || startsHeld) return;
+      const batch = takeReserved();
+      if (batch.length === 0) return;
+      // Calls may overlap (each on its own pooled connection): a slot that frees while one is in
+      // flight need not wait for it.
+      const call: Promise<void> = startReserved(batch).finally(() => {
+        startCalls.delete(call);
+        dispatch();
+      });
+      startCalls.add(call);
     });
-    startCalls.add(call);
   }
 
   function freeSlots(): number {
@@ -328,7 +315,14 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
   async function startReserved(batch: ClaimedJob[]): Promise<void> {
     let held: { id: string; attempts: number }[];
     try {
-      held = await client.start(batch.map((j) => ({ id: j.id, lease: j.lease })));
+      // A start-only cycle commits without waiting for the WAL flush (see migration 0019), so
+      // the handlers' path stays off the disk; completions go on their own connection.
+      held = (
+        await client.completeAndStart(
+          [],
+          batch.map((j) => ({ id: j.id, lease: j.lease })),
+        )
+      ).started;
     } catch (error) {
       log.warn('starting reserved jobs failed; retrying', { error: (error as Error)?.message });
       for (const job of batch) starting.delete(job);
@@ -553,8 +547,6 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
         kick();
         await loop;
         await Promise.all(startCalls);
-        // A completion in flight may carry starts: their jobs come back here to be released.
-        await batcher.drain();
         await release(buffer.splice(0));
         if (running.size > 0) {
           log.info('waiting for in-flight jobs', { jobs: running.size, grace_ms: graceMs });

@@ -97,13 +97,19 @@ describe('jobforge_complete_and_start on a tenant-bound session', () => {
     );
     expect(answer).toEqual({ done: [], started: [], claimed: [] });
     expect(await b.get(idB!)).toMatchObject({ status: 'running' });
-    // The claim inside turns synchronous_commit off for its transaction; the call turns it back.
+    // A cycle that records completions commits synchronously, even though the claim inside turns
+    // synchronous_commit off for its transaction; a start-only cycle does not wait for the flush.
     // (Two statements in one simple query run in one transaction.)
-    const results = (await db.admin(
-      `select jobforge.jobforge_complete_and_start('[]'::jsonb, '[]'::jsonb,
-         '{"worker_id": "wc", "limit": 1}'::jsonb, null);
-       show synchronous_commit`,
-    )) as unknown as { rows: unknown[] }[];
-    expect(results[1]!.rows).toEqual([{ synchronous_commit: 'on' }]);
+    const setting = async (items: string) => {
+      const results = (await db.admin(
+        `select jobforge.jobforge_complete_and_start('${items}'::jsonb, '[]'::jsonb,
+           '{"worker_id": "wc", "limit": 1}'::jsonb, null);
+         show synchronous_commit`,
+      )) as unknown as { rows: unknown[] }[];
+      return results[1]!.rows;
+    };
+    const stranger = `[{"id": "${idA}", "lease": "${randomUUID()}", "ok": true}]`;
+    expect(await setting(stranger)).toEqual([{ synchronous_commit: 'on' }]);
+    expect(await setting('[]')).toEqual([{ synchronous_commit: 'off' }]);
   });
 });
