@@ -13,7 +13,8 @@ export interface CompletionBatcherOptions {
 }
 
 /**
- * Batches completions without waiting on a timer: the first completion flushes at once, and the
+ * Batches completions without waiting on a timer: the first completion flushes at the end of the
+ * current turn of the event loop (so handlers finishing together go in one statement), and the
  * ones that finish while that round trip is in flight go together in the next. A batch that fails
  * on a lost connection is retried with backoff, so no result is dropped; one that the database
  * refuses is retried item by item, and an item refused alone is recorded as a non-retryable failure.
@@ -22,6 +23,7 @@ export function createCompletionBatcher(options: CompletionBatcherOptions) {
   const maxBatch = options.maxBatch ?? 1000;
   let pending: Completion[] = [];
   let flushing: Promise<void> | undefined;
+  let scheduled = false;
   let failures = 0;
 
   async function send(batch: Completion[]): Promise<void> {
@@ -56,8 +58,13 @@ export function createCompletionBatcher(options: CompletionBatcherOptions) {
   }
 
   function pump(): Promise<void> {
+    // Nothing to send: an async body that never awaits would clear `flushing` before `??=` set it.
+    if (!flushing && pending.length === 0) return Promise.resolve();
     flushing ??= (async () => {
       while (pending.length > 0) {
+        // Let the handlers that finish in this turn join (the answer of the last send starts a
+        // batch of jobs, which settle over several microtasks).
+        await new Promise((resolve) => setImmediate(resolve));
         const batch = pending.slice(0, maxBatch);
         pending = pending.slice(batch.length);
         await send(batch);
@@ -70,10 +77,19 @@ export function createCompletionBatcher(options: CompletionBatcherOptions) {
   return {
     push(item: Completion): void {
       pending.push(item);
-      void pump();
+      if (flushing || scheduled) return;
+      scheduled = true;
+      setImmediate(() => {
+        scheduled = false;
+        void pump();
+      });
     },
     get size(): number {
       return pending.length;
+    },
+    /** A flush is due this turn and has not been sent yet: what it carries can still join it. */
+    get sendsSoon(): boolean {
+      return scheduled;
     },
     /** Resolves once every pushed completion is recorded (or given up to its lease). */
     async drain(): Promise<void> {

@@ -199,32 +199,46 @@ export function createQueueClient(driver: QueueDriver, options: QueueClientOptio
     /** Records outcomes in one statement; jobs whose lease was lost are left out of the answer. */
     async complete(items: Completion[]): Promise<{ id: string; status: JobStatus }[]> {
       if (items.length === 0) return [];
-      const json = JSON.stringify(
-        items.map(({ id, lease, outcome }) =>
-          outcome.ok
-            ? {
-                id,
-                lease,
-                ok: true,
-                result: outcome.result ?? null,
-                evidence: outcome.evidence ?? null,
-              }
-            : {
-                id,
-                lease,
-                ok: false,
-                error: outcome.error,
-                retryable: outcome.retryable ?? true,
-                retry_in_ms: outcome.retryInMs ?? null,
-                evidence: outcome.evidence ?? null,
-              },
-        ),
-      );
       return call(
         'jobforge_complete_jobs',
         'select jobforge.jobforge_complete_jobs($1::jsonb, $2) as r',
-        [json, defaultTenant],
+        [completionsJson(items), defaultTenant],
       );
+    },
+
+    /**
+     * One worker cycle in one statement: records `items` as `complete` does, starts the reserved
+     * jobs in `start` as `start` does, then (with `claim`) claims as `claim` does.
+     */
+    async completeAndStart(
+      items: Completion[],
+      start: { id: string; lease: string }[],
+      claim?: ClaimOptions,
+    ): Promise<CycleAnswer> {
+      const out = await call<{
+        done: { id: string; status: JobStatus }[];
+        started: { id: string; attempts: number }[];
+        claimed: { lease: string; jobs: (Job & { started: boolean })[] } | null;
+      }>(
+        'jobforge_complete_and_start',
+        'select jobforge.jobforge_complete_and_start($1::jsonb, $2::jsonb, $3::jsonb, $4) as r',
+        [
+          completionsJson(items),
+          JSON.stringify(start.map(({ id, lease }) => ({ id, lease }))),
+          claim === undefined
+            ? null
+            : JSON.stringify({
+                worker_id: claim.workerId,
+                limit: claim.limit,
+                start: claim.start ?? null,
+                types: claim.types ?? null,
+                lease_ms: claim.leaseMs ?? 30_000,
+              }),
+          defaultTenant,
+        ],
+      );
+      const claimed = out.claimed?.jobs.map((job) => ({ ...job, lease: out.claimed!.lease }));
+      return { done: out.done, started: out.started, ...(claimed ? { claimed } : {}) };
     },
 
     /** Gives held jobs back to the queue without spending an attempt. */
@@ -284,6 +298,37 @@ export function createQueueClient(driver: QueueDriver, options: QueueClientOptio
       ]);
     },
   };
+}
+
+/** What `completeAndStart` answers: `claimed` only when it was asked to claim. */
+export interface CycleAnswer {
+  done: { id: string; status: JobStatus }[];
+  started: { id: string; attempts: number }[];
+  claimed?: ClaimedJob[];
+}
+
+function completionsJson(items: Completion[]): string {
+  return JSON.stringify(
+    items.map(({ id, lease, outcome }) =>
+      outcome.ok
+        ? {
+            id,
+            lease,
+            ok: true,
+            result: outcome.result ?? null,
+            evidence: outcome.evidence ?? null,
+          }
+        : {
+            id,
+            lease,
+            ok: false,
+            error: outcome.error,
+            retryable: outcome.retryable ?? true,
+            retry_in_ms: outcome.retryInMs ?? null,
+            evidence: outcome.evidence ?? null,
+          },
+    ),
+  );
 }
 
 /** Enqueue options as the SQL functions read them (snake_case JSON), checked. */

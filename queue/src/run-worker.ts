@@ -130,11 +130,15 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
   const log = (options.logger ?? silentLogger).child({ worker_id: workerId });
   const types = options.types && options.types.length > 0 ? options.types : undefined;
 
-  // Reserved jobs waiting for a slot; `starting` is a batch on its way to jobforge_start_jobs;
-  // `promised` counts the slots a claim in flight will start jobs in.
+  // Reserved jobs waiting for a slot; `starting` are on their way to be started (charged), each
+  // holding the slot it will run in; `promised` counts the slots a claim in flight will start
+  // jobs in.
   const buffer: ClaimedJob[] = [];
-  let starting: ClaimedJob[] = [];
-  let startCall: Promise<void> | undefined;
+  const starting = new Set<ClaimedJob>();
+  const startCalls = new Set<Promise<void>>();
+  // After a failed start call, no new one until its pause is over (no retry storm in an outage).
+  let startsHeld = false;
+  let startSoon = false;
   let promised = 0;
   const running = new Map<string, Running>();
   const awaiting = new Map<string, ClaimedJob>();
@@ -268,38 +272,75 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
    * never ran never is.
    */
   function dispatch(): void {
-    if (stopping || startCall) return;
-    const free = concurrency - running.size - promised;
-    if (free <= 0 || buffer.length === 0) return;
-    const batch = buffer.splice(0, free);
-    const ready = batch.filter((job) => job.started);
-    for (const job of ready) start(job);
-    starting = batch.filter((job) => !job.started);
-    if (starting.length === 0) return;
-    startCall = startReserved(starting).finally(() => {
-      starting = [];
-      startCall = undefined;
-      dispatch();
+    if (stopping) return;
+    for (let i = 0; i < buffer.length && freeSlots() > 0; ) {
+      if (buffer[i]!.started) start(buffer.splice(i, 1)[0]!);
+      else i++;
+    }
+    if (startsHeld || startSoon) return;
+    // At the end of this turn: the slots that free together (a batch's handlers finishing) are
+    // started by one statement.
+    startSoon = true;
+    setImmediate(() => {
+      startSoon = false;
+      if (stopping || startsHeld) return;
+      const batch = takeReserved();
+      if (batch.length === 0) return;
+      // Calls may overlap (each on its own pooled connection): a slot that frees while one is in
+      // flight need not wait for it.
+      const call: Promise<void> = startReserved(batch).finally(() => {
+        startCalls.delete(call);
+        dispatch();
+      });
+      startCalls.add(call);
     });
   }
 
+  function freeSlots(): number {
+    return concurrency - running.size - promised - starting.size;
+  }
+
+  /** Moves reserved jobs for the free slots from the buffer to `starting`. */
+  function takeReserved(): ClaimedJob[] {
+    if (stopping) return [];
+    const batch: ClaimedJob[] = [];
+    for (let i = 0, free = freeSlots(); i < buffer.length && batch.length < free; ) {
+      if (buffer[i]!.started) i++;
+      else batch.push(buffer.splice(i, 1)[0]!);
+    }
+    for (const job of batch) starting.add(job);
+    return batch;
+  }
+
   async function startReserved(batch: ClaimedJob[]): Promise<void> {
-    let held: Map<string, number>;
+    let held: { id: string; attempts: number }[];
     try {
-      held = new Map(
-        (await client.start(batch.map((j) => ({ id: j.id, lease: j.lease })))).map((r) => [
-          r.id,
-          r.attempts,
-        ]),
-      );
+      // A start-only cycle commits without waiting for the WAL flush (see migration 0019), so
+      // the handlers' path stays off the disk; completions go on their own connection.
+      held = (
+        await client.completeAndStart(
+          [],
+          batch.map((j) => ({ id: j.id, lease: j.lease })),
+        )
+      ).started;
     } catch (error) {
       log.warn('starting reserved jobs failed; retrying', { error: (error as Error)?.message });
+      for (const job of batch) starting.delete(job);
       buffer.unshift(...batch);
+      startsHeld = true;
       await new Promise((r) =>
         setTimeout(r, isConnectionError(error) ? reconnectDelay(1) : pollMs),
       );
+      startsHeld = false;
       return;
     }
+    startedAnswer(batch, held);
+  }
+
+  /** Runs the jobs of a start call that this worker still holds, charged `attempts`. */
+  function startedAnswer(batch: ClaimedJob[], answer: { id: string; attempts: number }[]): void {
+    const held = new Map(answer.map((r) => [r.id, r.attempts]));
+    for (const job of batch) starting.delete(job);
     for (const job of batch) {
       const attempts = held.get(job.id);
       if (attempts === undefined) {
@@ -336,7 +377,7 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
     while (!stopping) {
       adapt();
       const capacity = concurrency + prefetch;
-      const room = capacity - buffer.length - starting.length - running.size;
+      const room = capacity - buffer.length - starting.size - running.size;
       if (room <= 0 || (buffer.length > 0 && room < Math.ceil(capacity / 2))) {
         waitingForRoom = true;
         await pause(pollMs);
@@ -349,7 +390,7 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
         const started = performance.now();
         // Start only what free slots take now (reserved jobs already here go first); the rest is
         // reserved, uncharged, until it starts.
-        promised = Math.max(0, concurrency - running.size - starting.length - buffer.length);
+        promised = Math.max(0, concurrency - running.size - starting.size - buffer.length);
         jobs = await client.claim({
           workerId,
           limit: room,
@@ -505,7 +546,7 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
         stopping = true;
         kick();
         await loop;
-        await startCall;
+        await Promise.all(startCalls);
         await release(buffer.splice(0));
         if (running.size > 0) {
           log.info('waiting for in-flight jobs', { jobs: running.size, grace_ms: graceMs });

@@ -57,6 +57,50 @@ describe('the worker', () => {
     expect(worker.stats()).toMatchObject({ succeeded: 40, failed: 0, dead: 0 });
   });
 
+  it('charges the slots that free together with one statement, and never more than `concurrency`', async () => {
+    const { producer } = setup();
+    const ids = await producer.enqueueMany(
+      Array.from({ length: 300 }, (_, n) => ({ type: 'quick', payload: { n } })),
+    );
+    const client = createQueueClient(db.driver());
+    const sizes: number[] = [];
+    const completeAndStart = client.completeAndStart.bind(client);
+    client.completeAndStart = async (items, start, claim) => {
+      sizes.push(start.length);
+      return completeAndStart(items, start, claim);
+    };
+    let inFlight = 0;
+    let most = 0;
+    const worker = await runWorker({
+      client,
+      concurrency: 10,
+      types: ['quick'],
+      handlers: {
+        quick: async () => {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          await Promise.resolve();
+          inFlight--;
+        },
+      },
+    });
+    await until(
+      'all jobs done',
+      async () => (await producer.get(ids[299]!))?.status === 'succeeded',
+    );
+    await until(
+      'every job recorded',
+      async () => (await producer.list({ status: 'succeeded', limit: 300 })).length === 300,
+    );
+    await worker.stop();
+    expect(most).toBeLessThanOrEqual(10);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(10);
+    // Most jobs were reserved by claims and charged by start statements, several per statement.
+    const charged = sizes.reduce((a, b) => a + b, 0);
+    expect(charged).toBeGreaterThan(150);
+    expect(sizes.length).toBeLessThan(charged / 3);
+  });
+
   it('makes a job of an unknown type dead with a clear error and keeps working', async () => {
     const { producer, start, status, lines } = setup();
     const stray = await producer.enqueue('no.such.type', {}, { traceId: 'trace-stray' });

@@ -26,8 +26,10 @@ export async function create({ connectionString }) {
       wakeup: 'LISTEN/NOTIFY (one per enqueue statement) + poll fallback every 1000 ms',
       claim:
         'jobforge_claim_jobs: one SKIP LOCKED batch per round trip, up to concurrency + prefetch (auto: from handler time, max 250), 30 s lease, heartbeat every 10 s',
+      start:
+        'reserved jobs charged per event-loop turn by jobforge_complete_and_start (start only: no WAL flush wait), overlapping completions',
       complete:
-        'jobforge_complete_jobs: completions that finish during a round trip go in the next one (no timer)',
+        'jobforge_complete_jobs, synchronous commit: completions of one turn, and those that finish during a round trip, go together (no timer)',
       records: 'status change + attempt row + result row per job, in one statement',
       pool: 'node-postgres, max 10 (producer and worker each)',
       enqueueOne: 'client.enqueue()',

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatRatios, type Summary } from './queue-ratios.js';
+import { formatGoals, formatRatios, type Summary } from './queue-ratios.js';
 import { type BenchServer, startBenchServer } from './queue-server.js';
 import { warmUp } from './queue-warm-up.js';
 
@@ -55,6 +55,10 @@ cpSync(
   join(root, 'scripts/bench/queue-python-adapter.mjs'),
   join(work, 'adapters/jobforge-python.mjs'),
 );
+cpSync(
+  join(root, 'scripts/bench/queue-ceiling-adapter.mjs'),
+  join(work, 'adapters/sql-ceiling.mjs'),
+);
 const anchorsIndex = join(work, 'adapters/index-anchors.mjs');
 if (!existsSync(anchorsIndex)) cpSync(join(work, 'adapters/index.mjs'), anchorsIndex);
 writeFileSync(
@@ -72,6 +76,12 @@ export const variants = {
     options: {},
     label: 'jobforge Python client and worker (python/), defaults',
     measurements: ['enqueueOne', 'enqueueBatch', 'process@10', 'process@1'],
+  },
+  'sql-ceiling': {
+    module: './sql-ceiling.mjs',
+    options: {},
+    label: 'not a queue: bare SKIP LOCKED claim + delete loop on the jobs table, batched as jobforge',
+    measurements: ['process@10'],
   },
   ...anchors,
 };
@@ -117,6 +127,7 @@ try {
       >;
     };
     process.stdout.write(`\n${formatRatios(results.summary)}\n`);
+    process.stdout.write(`\n${formatGoals(results.summary)}\n`);
     process.stdout.write('\nVariants (release and settings):\n');
     for (const [name, v] of Object.entries(results.variants)) {
       process.stdout.write(
