@@ -38,12 +38,12 @@ import {
 } from './prepare-connector.js';
 import { createFetchObserver } from './record/fetch-observer.js';
 import { runAttempt } from './run-attempt.js';
+import { runnerSnapshot } from './runner-snapshot.js';
 import {
   createArtifactCollector,
   DEFAULT_MAX_ARTIFACT_BYTES,
   DEFAULT_MAX_ARTIFACTS_TOTAL_BYTES,
 } from './runs/artifact-collector.js';
-import { runnerSnapshot } from './runner-snapshot.js';
 import { RuntimeStats } from './runtime-stats.js';
 import type {
   RunContext,
