@@ -78,6 +78,10 @@ export const serveCommand: CommandModule<GlobalArgs, ServeArgs> = {
       },
       mcp: {
         connectors: mcp.connectors,
+        // Only the registry's origin and path: a URL's credentials or query never reach the API.
+        source: args.registry
+          ? `registry ${URL.canParse(args.registry) ? ((u) => u.origin + u.pathname)(new URL(args.registry)) : args.registry}`
+          : `folder ${args.connectors}`,
         async: args.async,
         ...(mcp.runtime ? { runtime: mcp.runtime } : {}),
       },
