@@ -53,7 +53,9 @@ export const serveCommand: CommandModule<GlobalArgs, ServeArgs> = {
       ) as never,
   handler: async (args) => {
     const { createJsonLogger } = await import('@jobforge/queue');
-    const { loadWebhookSources, startServe } = await import('@jobforge/server');
+    const { loadWebhookSources, requireDoor, startServe } = await import('@jobforge/server');
+    // Before anything is opened or loaded: JOBFORGE_API_ENABLED=0 is the operator's kill switch.
+    requireDoor('api');
     const { openMcpTools } = await import('../mcp-args.js');
     const log = createJsonLogger({ level: args['log-level'] });
     const mcp = await openMcpTools(args, (text) => log.info(text));
