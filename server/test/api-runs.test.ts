@@ -102,6 +102,37 @@ describe('run records over HTTP', () => {
     });
   });
 
+  it('streams a folder-kept artifact above the threshold, checked first', async () => {
+    vi.stubEnv('JOBFORGE_RUNS_ENABLED', '1');
+    const streaming = await startTestServer({
+      runs: { artifactsDir: dir, publicKey: pair.publicKeyPem, streamAboveBytes: 0 },
+    });
+    const jobId = await recordEchoRun(
+      streaming,
+      runtime,
+      dir,
+      'x'.repeat(5000),
+      createFsArtifactStore(dir),
+    );
+    const api = createApiClient({ baseUrl: streaming.url, apiKey: streaming.keyA });
+    const { data: record } = await api.getRun({ params: { id: jobId } });
+    const input = record.manifest.artifacts.find((a) => a.name === 'input.json')!;
+    const res = await fetch(`${streaming.url}/v1/runs/${jobId}/artifacts/input.json`, {
+      headers: { authorization: `Bearer ${streaming.keyA}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-length')).toBe(String(input.size));
+    expect(sha256Hex(Buffer.from(await res.arrayBuffer()))).toBe(input.sha256);
+    const shard = join(dir, 'sha256', input.sha256.slice(0, 2), input.sha256.slice(2));
+    writeFileSync(shard, 'forged');
+    await expect(
+      api.getRunArtifact({ params: { id: jobId, name: 'input.json' } }),
+    ).rejects.toMatchObject({
+      status: 409,
+      code: 'ARTIFACT_ALTERED',
+    });
+  });
+
   it('refuses altered bytes (409) and verification names them', async () => {
     vi.stubEnv('JOBFORGE_RUNS_ENABLED', '1');
     // Every artifact in the folder store, as a deployment without database blobs keeps them.

@@ -14,6 +14,8 @@ export interface ArtifactStore {
   get(jobId: string, sha256: string): Promise<Buffer | null>;
   /** Removes bytes no manifest names any more (retention); absent bytes are not an error. */
   remove?(sha256: string): Promise<void>;
+  /** Where a file-backed store keeps the bytes of a digest, so a reader can stream them. */
+  pathOf?(sha256: string): string | null;
 }
 
 /** The default folder of the filesystem store, relative to the working directory. */
@@ -55,6 +57,7 @@ export function createFsArtifactStore(dir: string = DEFAULT_ARTIFACTS_DIR): Arti
     async remove(sha256) {
       if (SHA256.test(sha256)) await rm(pathOf(sha256), { force: true });
     },
+    pathOf: (sha256) => (SHA256.test(sha256) ? pathOf(sha256) : null),
   };
 }
 
