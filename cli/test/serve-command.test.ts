@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createApiClient } from '@jobforge/sdk/api';
@@ -81,4 +81,22 @@ describe('jobforge apikeys and jobforge serve, from the real binary', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
   }, 120_000);
+
+  it('refuses to start, before opening anything, when JOBFORGE_API_ENABLED or JOBFORGE_MCP_ENABLED is off', () => {
+    for (const [command, variable] of [
+      ['serve', 'JOBFORGE_API_ENABLED'],
+      ['mcp', 'JOBFORGE_MCP_ENABLED'],
+    ] as const) {
+      const run = spawnSync(process.execPath, [join(ROOT, 'cli/bin/jobforge.mjs'), command], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', [variable]: '0' },
+      });
+      expect(run.status, run.stderr).toBe(2);
+      expect(run.stderr).toContain(`[FEATURE_DISABLED]`);
+      expect(run.stderr).toContain(`where: ${variable}`);
+      // Nothing was loaded first: no notice about keys or connectors precedes the refusal.
+      expect(run.stderr.trim().split('\n')[0]).toMatch(/^jobforge: .* will not start/);
+    }
+  });
 });

@@ -24,7 +24,14 @@ import { startBenchServer } from '../../scripts/bench/queue-server.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: args } = parseArgs({
-  options: { seconds: { type: 'string', default: '3' }, calls: { type: 'string', default: '40' } },
+  options: {
+    seconds: { type: 'string', default: '3' },
+    calls: { type: 'string', default: '40' },
+    rounds: { type: 'string', default: '5' },
+    requests: { type: 'string', default: '300' },
+    /** Only the timed c=1 row (the goal's), no autocannon rows, health or MCP. */
+    quick: { type: 'boolean', default: false },
+  },
 });
 const seconds = Number(args.seconds);
 const TENANT = '0e0e0e0e-0000-4000-8000-00000000000e';
@@ -54,7 +61,36 @@ try {
   const body = JSON.stringify({ type: 'bench.api', payload: { to: 'a@example.test', n: 1 } });
 
   const rows: string[] = [];
-  for (const concurrency of [1, 10, 50]) {
+  // c=1, the goal's row: in-process and HTTP alternate in rounds (so a change in the machine's load
+  // hits both), HTTP timed per request by a keep-alive client in a child process.
+  const rounds = Number(args.rounds);
+  const directMs1: number[] = [];
+  const httpMs1: number[] = [];
+  // The API's own cost without a socket: the same request through Hono's app.request.
+  const appMs1: number[] = [];
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  for (let round = 0; round < rounds; round++) {
+    directMs1.push(
+      ...(await inProcessTimes(() => queue.enqueue('bench.api', { to: 'a@example.test', n: 1 }))),
+    );
+    appMs1.push(
+      ...(await inProcessTimes(async () => {
+        const res = await app.request('/v1/jobs', { method: 'POST', body, headers });
+        if (res.status !== 201) throw new Error(`app.request answered ${res.status}`);
+        await res.text();
+      })),
+    );
+    httpMs1.push(...(await timedClient(`${server.url}/v1/jobs`, key, body, Number(args.requests))));
+  }
+  const [h50, d50] = [quantile(httpMs1, 0.5), quantile(directMs1, 0.5)];
+  const a50 = quantile(appMs1, 0.5);
+  rows.push(
+    `| enqueue c=1, API without a socket (app.request) | ${fmt(1000 / mean(appMs1))} | ${a50.toFixed(2)} | ${quantile(appMs1, 0.99).toFixed(2)} | ${fmt(1000 / mean(directMs1))} | ${d50.toFixed(2)} | ${quantile(directMs1, 0.99).toFixed(2)} | ${(mean(directMs1) / mean(appMs1)).toFixed(2)} | ${(a50 - d50).toFixed(2)} |`,
+  );
+  rows.push(
+    `| enqueue c=1 (timed, ${rounds} alternating rounds) | ${fmt(1000 / mean(httpMs1))} | ${h50.toFixed(2)} | ${quantile(httpMs1, 0.99).toFixed(2)} | ${fmt(1000 / mean(directMs1))} | ${d50.toFixed(2)} | ${quantile(directMs1, 0.99).toFixed(2)} | ${(mean(directMs1) / mean(httpMs1)).toFixed(2)} | ${(h50 - d50).toFixed(2)} |`,
+  );
+  for (const concurrency of args.quick ? [] : [1, 10, 50]) {
     const direct = await inProcess(concurrency, () =>
       queue.enqueue('bench.api', { to: 'a@example.test', n: 1 }),
     );
@@ -78,6 +114,13 @@ try {
     rows.push(
       `| enqueue c=${concurrency} | ${fmt(http.requests.average)} | ${http.latency.p50} | ${http.latency.p99} | ${fmt(direct.rps)} | ${direct.p50.toFixed(2)} | ${direct.p99.toFixed(2)} | ${(http.requests.average / direct.rps).toFixed(2)} | ${(http.latency.p50 - direct.p50).toFixed(2)} |${failed ? ` ${failed} failed` : ''}`,
     );
+  }
+  if (args.quick) {
+    printTable(rows);
+    await server.close(1000);
+    await runtime.close();
+    await sessions.close();
+    process.exit(0);
   }
   const health = await autocannon([
     '-d',
@@ -122,14 +165,7 @@ try {
   const d = quantile(directMs, 0.5);
   const m = quantile(mcpMs, 0.5);
 
-  console.log(
-    `\nAPI benchmark (${pg.description}; ${seconds} s per row; keep-alive; autocannon in a child process)\n`,
-  );
-  console.log(
-    '| measurement | HTTP req/s | HTTP p50 ms | HTTP p99 ms | in-process req/s | in-process p50 ms | in-process p99 ms | HTTP/in-process throughput | added p50 ms |',
-  );
-  console.log('|---|---|---|---|---|---|---|---|---|');
-  for (const row of rows) console.log(row);
+  printTable(rows);
   console.log(
     `\nMCP tool call (echo, ${calls} calls, sequential): runtime.run p50 ${d.toFixed(2)} ms · MCP over /mcp p50 ${m.toFixed(2)} ms · overhead ${(m - d).toFixed(2)} ms p50`,
   );
@@ -141,6 +177,50 @@ try {
 } finally {
   await driver.close();
   await pg.stop();
+}
+
+function printTable(rows: string[]) {
+  console.log(
+    `\nAPI benchmark (${pg.description}; ${seconds} s per autocannon row; keep-alive; HTTP clients in a child process)\n`,
+  );
+  console.log(
+    '| measurement | HTTP req/s | HTTP p50 ms | HTTP p99 ms | in-process req/s | in-process p50 ms | in-process p99 ms | HTTP/in-process throughput | added p50 ms |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const row of rows) console.log(row);
+}
+
+async function inProcessTimes(op: () => Promise<unknown>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < Number(args.requests); i++) {
+    const t0 = performance.now();
+    await op();
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+function timedClient(url: string, apiKey: string, json: string, count: number): Promise<number[]> {
+  const script = join(root, 'server/bench/timed-client.mjs');
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [script, url, apiKey, json, String(count)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`timed client exited ${code}`));
+      // The first requests open the connection and warm both sides up.
+      resolvePromise((JSON.parse(out) as number[]).slice(20));
+    });
+  });
+}
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
 async function inProcess(concurrency: number, op: () => Promise<unknown>) {

@@ -5,10 +5,12 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createAuditThrottle } from './audit-throttle.js';
 import { type AuditEntry, authenticate, clientAddress } from './authenticate.js';
+import { mountConnectorRoutes } from './connector-routes.js';
 import { mountConsole } from './console/mount-console.js';
 import { mountEventRoutes } from './event-routes.js';
 import { createHealthCheck } from './health.js';
 import { mountJobRoutes } from './job-routes.js';
+import type { ConnectorTool } from './mcp/connector-catalog.js';
 import { buildOpenApi } from './openapi.js';
 import { problem, problemFromError } from './problem.js';
 import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limiter.js';
@@ -17,6 +19,7 @@ import { requestContext } from './request-context.js';
 import { mountRunRoutes, type RunRoutesOptions } from './run-routes.js';
 import type { ServerEnv } from './server-env.js';
 import type { TenantSessions } from './tenant-sessions.js';
+import { mountTriggerRoutes } from './trigger-routes.js';
 import { mountWebhooks, type WebhookSource } from './webhooks/webhook-route.js';
 
 export interface AppOptions {
@@ -40,6 +43,8 @@ export interface AppOptions {
   runs?: RunRoutesOptions;
   /** Public keys whose policy tokens enqueue accepts (when JOBFORGE_POLICY_ENABLED is on). */
   policyKeys?: KeyInput[];
+  /** The connectors GET /v1/connectors lists (and the console shows): folder or registry. */
+  connectors?: { source: string; connectors: ConnectorTool[] };
   /** Webhook senders by the :source of POST /v1/webhooks/:source. */
   webhooks?: Record<string, WebhookSource>;
   /** More routes on the same app (MCP, console), mounted after the API's. */
@@ -167,6 +172,8 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   mountJobRoutes(app, options.sessions, { policyKeys: options.policyKeys ?? [] });
   mountEventRoutes(app, options.sessions);
   mountRunRoutes(app, options.sessions, options.runs);
+  mountTriggerRoutes(app, options.sessions);
+  mountConnectorRoutes(app, options.connectors ?? { source: 'none', connectors: [] });
   mountWebhooks(app, { sessions: options.sessions, sources: options.webhooks ?? {}, audit });
   mountConsole(app);
   options.extend?.(app, { requireKey });

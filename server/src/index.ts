@@ -8,6 +8,7 @@ export {
   revokeApiKey,
 } from './api-keys.js';
 export { type AppOptions, createApp } from './create-app.js';
+export { doorOpen, requireDoor } from './door-flags.js';
 export {
   type ConnectorTool,
   folderCatalog,

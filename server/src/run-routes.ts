@@ -1,3 +1,8 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createRunsClient, type RunRecord, requireFeature } from '@jobforge/queue';
 import {
   type ArtifactStore,
@@ -17,6 +22,11 @@ export interface RunRoutesOptions {
   artifactsDir?: string;
   /** The host's public key, to verify evidence signatures (POST /v1/runs/:id/verify). */
   publicKey?: KeyInput;
+  /**
+   * Folder-kept artifacts bigger than this are streamed from the file (checked by a first streamed
+   * pass, so memory stays flat) instead of read whole (default 1 MiB).
+   */
+  streamAboveBytes?: number;
 }
 
 /**
@@ -55,13 +65,17 @@ export function mountRunRoutes(
 
   registerRoute(app, API_ROUTES.getRunArtifact, async ({ params, c }) => {
     const { record, stores } = await open(c, params.id);
-    const { entry, bytes } = await readArtifact(record, stores, params.name);
+    const streamed = await streamArtifact(record, stores, params.name, options.streamAboveBytes);
+    const whole = streamed ? undefined : await readArtifact(record, stores, params.name);
+    const entry = streamed?.entry ?? whole!.entry;
+    const size = streamed?.size ?? whole!.bytes.length;
+    const body = streamed?.body ?? new Uint8Array(whole!.bytes);
     // The bytes are whatever a connector produced: never rendered by a browser on this origin.
-    return new Response(new Uint8Array(bytes), {
+    return new Response(body, {
       status: 200,
       headers: {
         'content-type': entry.media_type,
-        'content-length': String(bytes.length),
+        'content-length': String(size),
         'content-disposition': `attachment; filename="${entry.name.replace(/[^\w.-]/g, '_')}"`,
         'x-content-type-options': 'nosniff',
         'content-security-policy': "sandbox; default-src 'none'",
@@ -99,42 +113,75 @@ export function mountRunRoutes(
 }
 
 /**
- * One artifact the manifest names, its bytes checked against the manifest's sha256 before any is
- * sent (so the answer is whole, not streamed: artifacts are bounded when they are recorded).
+ * A large folder-kept artifact as a stream: its file is hashed in a first streamed pass (refused
+ * when it no longer matches the manifest), then streamed to the client. Undefined when the
+ * artifact is small or not in a file-backed store (then it is read whole).
+ */
+async function streamArtifact(
+  record: RunRecord,
+  stores: Record<string, ArtifactStore>,
+  name: string,
+  threshold = 1024 * 1024,
+) {
+  const entry = findEntry(record, name);
+  const path = stores[entry.storage]?.pathOf?.(entry.sha256);
+  if (!path) return undefined;
+  const size = await stat(path).then(
+    (s) => s.size,
+    () => -1,
+  );
+  if (size < 0 || size <= threshold) return undefined;
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  if (hash.digest('hex') !== entry.sha256) throw altered(record, name);
+  return {
+    entry,
+    size,
+    body: Readable.toWeb(createReadStream(path)) as unknown as ReadableStream<Uint8Array>,
+  };
+}
+
+function findEntry(record: RunRecord, name: string) {
+  const entry = record.manifest.artifacts.find((a) => a.name === name);
+  if (!entry)
+    throw new JobForgeError(
+      'ARTIFACT_NOT_FOUND',
+      `run ${record.job_id}.${record.attempt} has no artifact ${name}`,
+      {
+        where: `${record.job_id}.${record.attempt}/${name}`,
+        hint: `GET /v1/runs/${record.job_id}.${record.attempt} lists its artifacts`,
+      },
+    );
+  return entry;
+}
+
+const altered = (record: RunRecord, name: string) =>
+  new JobForgeError(
+    'ARTIFACT_ALTERED',
+    `the stored bytes of ${name} no longer hash to the manifest's sha256`,
+    { where: `${record.job_id}.${record.attempt}/${name}` },
+  );
+
+/**
+ * One artifact the manifest names, read whole and checked against the manifest's sha256 before
+ * any byte is sent.
  */
 async function readArtifact(
   record: RunRecord,
   stores: Record<string, ArtifactStore>,
   name: string,
 ) {
-  const entry = record.manifest.artifacts.find((a) => a.name === name);
-  const where = `${record.job_id}.${record.attempt}/${name}`;
-  if (!entry)
-    throw new JobForgeError(
-      'ARTIFACT_NOT_FOUND',
-      `run ${record.job_id}.${record.attempt} has no artifact ${name}`,
-      {
-        where,
-        hint: `GET /v1/runs/${record.job_id}.${record.attempt} lists its artifacts`,
-      },
-    );
+  const entry = findEntry(record, name);
   const bytes = (await stores[entry.storage]?.get(record.job_id, entry.sha256)) ?? null;
   if (!bytes)
     throw new JobForgeError(
       'ARTIFACT_MISSING',
       `the bytes of ${name} are not in the ${entry.storage} store`,
       {
-        where,
+        where: `${record.job_id}.${record.attempt}/${name}`,
         hint: "serve must use the workers' artifacts folder (--artifacts-dir)",
       },
     );
-  if (sha256Hex(bytes) !== entry.sha256)
-    throw new JobForgeError(
-      'ARTIFACT_ALTERED',
-      `the stored bytes of ${name} no longer hash to the manifest's sha256`,
-      {
-        where,
-      },
-    );
+  if (sha256Hex(bytes) !== entry.sha256) throw altered(record, name);
   return { entry, bytes };
 }

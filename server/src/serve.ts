@@ -25,7 +25,7 @@ export interface ServeOptions {
    * Mounts MCP's Streamable HTTP transport at /mcp (behind an API key) with these tools, unless
    * JOBFORGE_MCP_ENABLED is set to off.
    */
-  mcp?: { connectors: ConnectorTool[]; runtime?: Runtime; async?: boolean };
+  mcp?: { connectors: ConnectorTool[]; runtime?: Runtime; async?: boolean; source?: string };
 }
 
 const { version } = JSON.parse(
@@ -61,10 +61,20 @@ export async function startServe(
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     ...(options.policyKeys ? { policyKeys: options.policyKeys } : {}),
     ...(options.runs ? { runs: options.runs } : {}),
+    ...(options.mcp
+      ? {
+          connectors: {
+            source: options.mcp.source ?? 'a connector folder',
+            connectors: options.mcp.connectors,
+          },
+        }
+      : {}),
     extend: (api, { requireKey }) => {
       if (mcp)
         mountMcp(api, {
-          ...mcp,
+          connectors: mcp.connectors,
+          ...(mcp.runtime ? { runtime: mcp.runtime } : {}),
+          ...(mcp.async !== undefined ? { async: mcp.async } : {}),
           sessions,
           requireKey,
           version,

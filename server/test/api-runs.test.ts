@@ -12,7 +12,7 @@ import {
 import { generateSigningKeyPair, sha256Hex, verifyEvidence } from '@jobforge/sdk';
 import { ApiError, createApiClient } from '@jobforge/sdk/api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestRuntime, startTestServer, TENANT_A } from './helpers.js';
+import { recordEchoRun, startTestRuntime, startTestServer, TENANT_A } from './helpers.js';
 
 const ECHO = join(import.meta.dirname, '../../connectors/echo');
 const pair = generateSigningKeyPair();
@@ -30,28 +30,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A real run of the echo connector for a real job of tenant A, recorded as a worker records it. */
-async function recordRun(message: string, small?: ArtifactStore) {
-  const driver = t.sessions.forTenant(TENANT_A);
-  const { id } = await createQueueClient(driver).enqueue('connector.run', { connector: 'echo' });
-  const runs = createRunsClient(driver);
-  const recorder = createRunRecorder({
-    jobId: id,
-    attempt: 1,
-    sink: runs,
-    small: small ?? createDbArtifactStore(runs),
-    large: createFsArtifactStore(dir),
-    input: { operation: 'echo.say', payload: { message } },
-  });
-  const run = await runtime.run(
-    ECHO,
-    { operation: 'echo.say', payload: { message } },
-    { tenant_id: TENANT_A, job_id: id, record: recorder.record },
-  );
-  await recorder.finish(run);
-  return id;
-}
-
 describe('run records over HTTP', () => {
   it('answers FEATURE_DISABLED while JOBFORGE_RUNS_ENABLED is off', async () => {
     vi.stubEnv('JOBFORGE_RUNS_ENABLED', '0');
@@ -68,7 +46,7 @@ describe('run records over HTTP', () => {
 
   it("serves a run's manifest, each artifact with its type and length, and its evidence, to its tenant only", async () => {
     vi.stubEnv('JOBFORGE_RUNS_ENABLED', '1');
-    const jobId = await recordRun('hello');
+    const jobId = await recordEchoRun(t, runtime, dir, 'hello');
     const api = createApiClient({ baseUrl: t.url, apiKey: t.keyA });
     const { data: record } = await api.getRun({ params: { id: jobId } });
     expect(record).toMatchObject({ job_id: jobId, attempt: 1, tenant_id: TENANT_A });
@@ -124,10 +102,41 @@ describe('run records over HTTP', () => {
     });
   });
 
+  it('streams a folder-kept artifact above the threshold, checked first', async () => {
+    vi.stubEnv('JOBFORGE_RUNS_ENABLED', '1');
+    const streaming = await startTestServer({
+      runs: { artifactsDir: dir, publicKey: pair.publicKeyPem, streamAboveBytes: 0 },
+    });
+    const jobId = await recordEchoRun(
+      streaming,
+      runtime,
+      dir,
+      'x'.repeat(5000),
+      createFsArtifactStore(dir),
+    );
+    const api = createApiClient({ baseUrl: streaming.url, apiKey: streaming.keyA });
+    const { data: record } = await api.getRun({ params: { id: jobId } });
+    const input = record.manifest.artifacts.find((a) => a.name === 'input.json')!;
+    const res = await fetch(`${streaming.url}/v1/runs/${jobId}/artifacts/input.json`, {
+      headers: { authorization: `Bearer ${streaming.keyA}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-length')).toBe(String(input.size));
+    expect(sha256Hex(Buffer.from(await res.arrayBuffer()))).toBe(input.sha256);
+    const shard = join(dir, 'sha256', input.sha256.slice(0, 2), input.sha256.slice(2));
+    writeFileSync(shard, 'forged');
+    await expect(
+      api.getRunArtifact({ params: { id: jobId, name: 'input.json' } }),
+    ).rejects.toMatchObject({
+      status: 409,
+      code: 'ARTIFACT_ALTERED',
+    });
+  });
+
   it('refuses altered bytes (409) and verification names them', async () => {
     vi.stubEnv('JOBFORGE_RUNS_ENABLED', '1');
     // Every artifact in the folder store, as a deployment without database blobs keeps them.
-    const jobId = await recordRun('to be altered', createFsArtifactStore(dir));
+    const jobId = await recordEchoRun(t, runtime, dir, 'to be altered', createFsArtifactStore(dir));
     const api = createApiClient({ baseUrl: t.url, apiKey: t.keyA });
     const { data: record } = await api.getRun({ params: { id: jobId } });
     const output = record.manifest.artifacts.find((a) => a.name === 'output.json')!;

@@ -1,11 +1,14 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createQueueClient, JobFailure, runWorker, type Worker } from '@jobforge/queue';
+import { addTrigger, createQueueClient, JobFailure, runWorker, type Worker } from '@jobforge/queue';
+import type { Runtime } from '@jobforge/runtime';
+import { generateSigningKeyPair } from '@jobforge/sdk';
 import { createApiClient } from '@jobforge/sdk/api';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { folderCatalog } from '../src/mcp/connector-catalog.js';
+import { recordEchoRun, startTestRuntime, startTestServer, TENANT_A } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const present = existsSync(CHROMIUM);
@@ -24,11 +27,27 @@ let context: BrowserContext;
 let page: Page;
 const requests: string[] = [];
 let deadId: string;
+let runtime: Runtime;
+const host = generateSigningKeyPair();
+const artifacts = mkdtempSync(join(tmpdir(), 'jobforge-console-runs-'));
 
 beforeAll(async () => {
   if (!present) return;
   mkdirSync(SHOTS, { recursive: true });
-  t = await startTestServer();
+  vi.stubEnv('JOBFORGE_TRIGGERS_ENABLED', '1');
+  vi.stubEnv('JOBFORGE_RUNS_ENABLED', '1');
+  t = await startTestServer({
+    connectors: {
+      source: 'folder connectors',
+      connectors: await folderCatalog(join(import.meta.dirname, '../../connectors')),
+    },
+    runs: { artifactsDir: artifacts, publicKey: host.publicKeyPem },
+  });
+  await addTrigger(
+    t.sessions.forTenant(TENANT_A),
+    { name: 'nightly-report', cron: '0 3 * * *', timezone: 'Europe/Berlin', jobType: 'console.ok' },
+    {},
+  );
   const api = createApiClient({ baseUrl: t.url, apiKey: t.keyA });
   // A job that fails on its only attempt (dead), then succeeds once retried.
   let tries = 0;
@@ -77,6 +96,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  vi.unstubAllEnvs();
+  await runtime?.close();
+  rmSync(artifacts, { recursive: true, force: true });
   await context?.close();
   await worker?.stop();
   if (profile) rmSync(profile, { recursive: true, force: true });
@@ -128,6 +150,43 @@ describe.skipIf(!present)(title, () => {
     await page.screenshot({ path: join(SHOTS, 'jobs-narrow.png'), fullPage: true });
     const origin = new URL(t.url).origin;
     expect(requests.filter((url) => !url.startsWith(origin))).toEqual([]);
+  });
+
+  it('lists triggers and pauses and resumes one with the keyboard', async () => {
+    await page.setViewportSize({ width: 1100, height: 800 });
+    await page.goto(`${t.url}/#/triggers`);
+    await expect.poll(() => page.locator('h2').textContent()).toBe('Triggers');
+    expect(await page.locator('tbody').textContent()).toContain('0 3 * * * (Europe/Berlin)');
+    await page.getByRole('button', { name: 'Pause nightly-report' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#message').textContent()).toContain('is now paused');
+    expect(await page.locator('tbody .status').textContent()).toBe('paused');
+    await page.screenshot({ path: join(SHOTS, 'triggers.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Resume nightly-report' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('tbody .status').textContent()).toBe('enabled');
+  });
+
+  it('lists the connectors the server loaded', async () => {
+    await page.goto(`${t.url}/#/connectors`);
+    await expect.poll(() => page.locator('h2').textContent()).toBe('Connectors');
+    expect(await page.locator('main').textContent()).toContain('Loaded from folder connectors.');
+    expect(await page.locator('tbody').textContent()).toContain('echo__echo_say');
+    await page.screenshot({ path: join(SHOTS, 'connectors.png'), fullPage: true });
+  });
+
+  it("verifies a run's evidence in the server and shows the result", async () => {
+    runtime = await startTestRuntime(host.privateKeyPem);
+    const jobId = await recordEchoRun(t, runtime, artifacts, 'verify me');
+    await page.goto(`${t.url}/#/jobs/${jobId}`);
+    await expect.poll(() => page.locator('h2').textContent()).toContain(`Job #${jobId}`);
+    await page.locator('#verify').focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.locator('#verification').textContent())
+      .toContain(`Run ${jobId}.1 verifies (signature checked with the host key)`);
+    expect(await page.locator('#verification tbody').textContent()).toContain('output.json');
+    await page.screenshot({ path: join(SHOTS, 'run-verified.png'), fullPage: true });
   });
 
   it('shows a clear message for a wrong key', async () => {

@@ -1,5 +1,13 @@
-import { readMigrations } from '@jobforge/queue';
-import { createRuntime } from '@jobforge/runtime';
+import { join } from 'node:path';
+import { createQueueClient, createRunsClient, readMigrations } from '@jobforge/queue';
+import {
+  type ArtifactStore,
+  createDbArtifactStore,
+  createFsArtifactStore,
+  createRunRecorder,
+  createRuntime,
+  type Runtime,
+} from '@jobforge/runtime';
 import { afterAll } from 'vitest';
 import { createTestDatabase, TENANT_A, TENANT_B } from '../../queue/test/helpers.js';
 import { createApiKey } from '../src/api-keys.js';
@@ -41,4 +49,38 @@ export async function startTestServer(
 /** A sandbox with one child and none kept warm: enough for a test file, light on a shared machine. */
 export function startTestRuntime(signingKey: string) {
   return createRuntime({ signingKey, pool: { maxChildren: 1, warm: 0 } });
+}
+
+const ECHO = join(import.meta.dirname, '../../connectors/echo');
+
+/**
+ * A real run of the echo connector for a real (queued) job of tenant A, recorded as a worker
+ * records it: events and manifest in the database, artifacts in `small` (default: the database)
+ * and the folder `dir`. Returns the job id.
+ */
+export async function recordEchoRun(
+  t: { sessions: { forTenant(tenant: string): import('@jobforge/queue').QueueDriver } },
+  runtime: Runtime,
+  dir: string,
+  message: string,
+  small?: ArtifactStore,
+): Promise<string> {
+  const driver = t.sessions.forTenant(TENANT_A);
+  const { id } = await createQueueClient(driver).enqueue('connector.run', { connector: 'echo' });
+  const runs = createRunsClient(driver);
+  const recorder = createRunRecorder({
+    jobId: id,
+    attempt: 1,
+    sink: runs,
+    small: small ?? createDbArtifactStore(runs),
+    large: createFsArtifactStore(dir),
+    input: { operation: 'echo.say', payload: { message } },
+  });
+  const run = await runtime.run(
+    ECHO,
+    { operation: 'echo.say', payload: { message } },
+    { tenant_id: TENANT_A, job_id: id, record: recorder.record },
+  );
+  await recorder.finish(run);
+  return id;
 }

@@ -22,7 +22,9 @@ export const mcpCommand: CommandModule<GlobalArgs, McpCommandArgs> = {
         'offer the connectors of a signed registry',
       ) as never,
   handler: async (args) => {
-    const { runMcpStdio } = await import('@jobforge/server');
+    const { requireDoor, runMcpStdio } = await import('@jobforge/server');
+    // Before anything is opened or loaded: JOBFORGE_MCP_ENABLED=0 is the operator's kill switch.
+    requireDoor('mcp');
     const { createQueueClient, openQueueDriver } = await import('@jobforge/queue');
     const { tenantFor } = await import('../queue-args.js');
     const { openMcpTools } = await import('../mcp-args.js');

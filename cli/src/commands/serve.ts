@@ -53,7 +53,9 @@ export const serveCommand: CommandModule<GlobalArgs, ServeArgs> = {
       ) as never,
   handler: async (args) => {
     const { createJsonLogger } = await import('@jobforge/queue');
-    const { loadWebhookSources, startServe } = await import('@jobforge/server');
+    const { loadWebhookSources, requireDoor, startServe } = await import('@jobforge/server');
+    // Before anything is opened or loaded: JOBFORGE_API_ENABLED=0 is the operator's kill switch.
+    requireDoor('api');
     const { openMcpTools } = await import('../mcp-args.js');
     const log = createJsonLogger({ level: args['log-level'] });
     const mcp = await openMcpTools(args, (text) => log.info(text));
@@ -78,6 +80,10 @@ export const serveCommand: CommandModule<GlobalArgs, ServeArgs> = {
       },
       mcp: {
         connectors: mcp.connectors,
+        // Only the registry's origin and path: a URL's credentials or query never reach the API.
+        source: args.registry
+          ? `registry ${URL.canParse(args.registry) ? ((u) => u.origin + u.pathname)(new URL(args.registry)) : args.registry}`
+          : `folder ${args.connectors}`,
         async: args.async,
         ...(mcp.runtime ? { runtime: mcp.runtime } : {}),
       },

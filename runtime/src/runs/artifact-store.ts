@@ -14,6 +14,8 @@ export interface ArtifactStore {
   get(jobId: string, sha256: string): Promise<Buffer | null>;
   /** Removes bytes no manifest names any more (retention); absent bytes are not an error. */
   remove?(sha256: string): Promise<void>;
+  /** Where a file-backed store keeps the bytes of a digest, so a reader can stream them. */
+  pathOf?(sha256: string): string | null;
   /** Writes bytes as they arrive (a connector's large artifact), filed under `sha256` at commit. */
   open?(jobId: string): StreamingPut;
 }
@@ -91,6 +93,7 @@ export function createFsArtifactStore(dir: string = DEFAULT_ARTIFACTS_DIR): Arti
         },
       };
     },
+    pathOf: (sha256) => (SHA256.test(sha256) ? pathOf(sha256) : null),
   };
 }
 

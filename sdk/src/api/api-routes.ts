@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import {
   ArtifactParamsSchema,
   BytesSchema,
+  ConnectorListSchema,
   EnqueuedSchema,
   EnqueueJobBodySchema,
   EventListSchema,
@@ -18,6 +19,9 @@ import {
   RunVerificationSchema,
   SubmitEventBodySchema,
   SubmittedEventSchema,
+  TriggerListSchema,
+  TriggerParamsSchema,
+  TriggerSchema,
   WebhookAcceptedSchema,
   WebhookParamsSchema,
 } from './api-schemas.js';
@@ -159,6 +163,37 @@ export const API_ROUTES = {
     auth: true,
     params: RunIdParamsSchema,
     responses: { 200: RunVerificationSchema },
+  },
+  listTriggers: {
+    method: 'get',
+    path: '/v1/triggers',
+    summary: "The key's tenant's cron and event triggers; needs JOBFORGE_TRIGGERS_ENABLED",
+    auth: true,
+    responses: { 200: TriggerListSchema },
+  },
+  pauseTrigger: {
+    method: 'post',
+    path: '/v1/triggers/:name/pause',
+    summary: 'Pause a trigger: it fires nothing until resumed',
+    auth: true,
+    params: TriggerParamsSchema,
+    responses: { 200: TriggerSchema },
+  },
+  resumeTrigger: {
+    method: 'post',
+    path: '/v1/triggers/:name/resume',
+    summary: 'Resume a trigger; a cron trigger fires next at its next slot from now',
+    auth: true,
+    params: TriggerParamsSchema,
+    responses: { 200: TriggerSchema },
+  },
+  listConnectors: {
+    method: 'get',
+    path: '/v1/connectors',
+    summary:
+      'The connector operations this server offers (its folder or registry index, as loaded at start), each with its MCP tool name and input schema',
+    auth: true,
+    responses: { 200: ConnectorListSchema },
   },
   health: {
     method: 'get',

@@ -290,3 +290,52 @@ export const RunVerificationSchema = z
 
 /** Raw bytes (an artifact): the client hands them back as a Uint8Array. */
 export const BytesSchema = z.custom<Uint8Array>((v) => v instanceof Uint8Array);
+
+export const TriggerSchema = z
+  .object({
+    id: z.string(),
+    tenant_id: z.string(),
+    name: z.string(),
+    state: z.enum(['enabled', 'paused', 'disabled']),
+    kind: z.enum(['cron', 'event']),
+    job_type: z.string(),
+    payload_template: z.unknown(),
+    job_options: z.record(z.string(), z.unknown()),
+    cron: z.string().nullable(),
+    timezone: z.string().nullable(),
+    next_fire_at: z.string().nullable(),
+    last_fire_at: z.string().nullable(),
+    event_type: z.string().nullable(),
+    event_filter: z.record(z.string(), z.unknown()).nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .catchall(z.unknown())
+  .meta({ id: 'Trigger' });
+
+export const TriggerListSchema = z.object({ triggers: z.array(TriggerSchema) });
+
+export const TriggerParamsSchema = z.object({
+  name: z.string().min(1).max(200).meta({ description: "The trigger's name (or id)" }),
+});
+
+export const ConnectorOperationSchema = z.object({
+  tool: z.string().meta({ description: 'The MCP tool name, <connector>__<operation>' }),
+  connector_id: z.string(),
+  version: z.string(),
+  operation: z.string(),
+  title: z.string(),
+  description: z.string(),
+  read_only: z
+    .boolean()
+    .nullable()
+    .meta({ description: 'null when the metadata declares no effect' }),
+  input_schema: z.record(z.string(), z.unknown()),
+});
+
+export const ConnectorListSchema = z.object({
+  source: z
+    .string()
+    .meta({ description: 'Where the connectors were loaded from (folder or registry)' }),
+  connectors: z.array(ConnectorOperationSchema),
+});

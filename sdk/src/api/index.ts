@@ -11,6 +11,8 @@ export { API_ROUTES, type ApiOperation, type ApiRoute, type ApiRoutes } from './
 export {
   ArtifactParamsSchema,
   BytesSchema,
+  ConnectorListSchema,
+  ConnectorOperationSchema,
   EnqueuedSchema,
   EnqueueJobBodySchema,
   EventListSchema,
@@ -35,6 +37,9 @@ export {
   StoredEventSchema,
   SubmitEventBodySchema,
   SubmittedEventSchema,
+  TriggerListSchema,
+  TriggerParamsSchema,
+  TriggerSchema,
   WebhookAcceptedSchema,
   WebhookParamsSchema,
 } from './api-schemas.js';
