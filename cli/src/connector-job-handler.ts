@@ -22,7 +22,7 @@ export interface ConnectorJobHandlerOptions {
    * evidence signs. `capture` keeps every run's HTTP exchanges for replay; a job asks for it
    * itself with `capture: true` in its payload.
    */
-  record?: { stores: RunStores; capture?: boolean };
+  record?: { stores: RunStores; capture?: boolean; captureConnectors?: string[] };
 }
 
 /**
@@ -76,7 +76,12 @@ export function createConnectorJobHandler(options: ConnectorJobHandlerOptions): 
             attempt: job.attempts,
             sink: options.record.stores.runs,
             large: options.record.stores.large,
-            capture: options.record.capture === true || payload.capture === true,
+            // Per worker, per connector (its id as the job names it), or per job: a trigger's
+            // payload template with `capture: true` captures every job it enqueues.
+            capture:
+              options.record.capture === true ||
+              payload.capture === true ||
+              (options.record.captureConnectors?.includes(payload.connector) ?? false),
             input: { operation, payload: payload.input ?? null },
             onError: (error) => ctx.log.warn('run record', { error: (error as Error).message }),
           })

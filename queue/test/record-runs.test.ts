@@ -133,4 +133,38 @@ describe.each(DRIVERS)('recordRun on $name', ({ open }) => {
       }),
     ).rejects.toMatchObject({ code: 'INVALID_JOB' });
   });
+
+  it('appends a lost event when the lease of a recorded attempt is reaped', async () => {
+    const queue = createQueueClient(driver, { tenantId });
+    const runs = createRunsClient(driver);
+    const [recorded, plain] = await Promise.all([
+      queue.enqueue('lost.test', { n: 1 }),
+      queue.enqueue('lost.test', { n: 2 }),
+    ]);
+    const claimed = await queue.claim({
+      workerId: 'dies',
+      limit: 2,
+      leaseMs: 1,
+      types: ['lost.test'],
+    });
+    expect(claimed).toHaveLength(2);
+    // Only the first is recorded (run records on for it); the worker dies after two events.
+    await runs.appendRunEvents(recorded!.id, 1, [
+      { kind: 'claimed', at: new Date().toISOString(), worker_id: 'dies' },
+      { kind: 'started', at: new Date().toISOString(), attempt: 1 },
+    ]);
+    await new Promise((r) => setTimeout(r, 20));
+    // The next claim reaps the expired leases.
+    await queue.claim({ workerId: 'lives', limit: 2, types: ['lost.test'] });
+    const events = (await runs.listRunEvents(recorded!.id, { attempt: 1 }))!;
+    expect(events.map((e) => [e.seq, e.kind])).toEqual([
+      [1, 'claimed'],
+      [2, 'started'],
+      [3, 'lost'],
+    ]);
+    expect(events[2]).toMatchObject({ code: 'LEASE_EXPIRED', worker_id: 'dies' });
+    expect(String(events[2]!.at)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    // An attempt that was not recorded gets no events.
+    expect(await runs.listRunEvents(plain!.id)).toEqual([]);
+  });
 });

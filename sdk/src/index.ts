@@ -54,6 +54,7 @@ export {
 } from './runs/artifact-manifest.js';
 export {
   describeUrl,
+  RUN_EVENT_KINDS,
   RUN_EVENT_SCHEMA,
   type RunEvent,
   type RunEventBody,

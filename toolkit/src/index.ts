@@ -29,6 +29,7 @@ export { RECORDINGS_DIR, recordingPaths } from './golden/recording-paths.js';
 export {
   type GoldenCase,
   type GoldenCaseResult,
+  type GoldenMetadata,
   type GoldenRunSession,
   type RunGoldenOptions,
   runGoldenCases,

@@ -12,7 +12,11 @@ interface WorkerArgs extends QueueArgs {
   'log-level': 'debug' | 'info' | 'warn' | 'error';
   drain: boolean;
   capture: boolean;
+  'capture-connectors'?: string[];
   'artifacts-dir'?: string;
+  'prune-older-than'?: string;
+  'prune-status'?: string[];
+  'prune-every'?: string;
 }
 
 export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
@@ -57,9 +61,30 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
           describe:
             "Keep every run's HTTP exchanges (redacted) for replay (needs JOBFORGE_RUNS_ENABLED)",
         })
+        .option('capture-connectors', {
+          type: 'string',
+          array: true,
+          coerce: (v: string[]) => v.flatMap((s) => s.split(',')).filter(Boolean),
+          describe: "Keep these connectors' runs' HTTP exchanges for replay (ids, comma-separated)",
+        })
         .option('artifacts-dir', {
           type: 'string',
           describe: 'Folder of large run artifacts (default .jobforge/artifacts)',
+        })
+        .option('prune-older-than', {
+          type: 'string',
+          describe:
+            "Retention: prune finished jobs' records older than this (30d, 12h); default keep all",
+        })
+        .option('prune-status', {
+          type: 'string',
+          array: true,
+          coerce: (v: string[]) => v.flatMap((s) => s.split(',')).filter(Boolean),
+          describe: 'Retention: only jobs in these statuses (default succeeded,dead,canceled)',
+        })
+        .option('prune-every', {
+          type: 'string',
+          describe: 'Retention: how often to prune (default 1h)',
         })
         .option('drain', {
           type: 'boolean',
@@ -95,7 +120,7 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
         await client.list({ limit: 1 });
         // Runs are records only with the runs feature on; otherwise jobs run exactly as before.
         const { isFeatureEnabled, requireFeature } = await import('@jobforge/queue');
-        if (args.capture) requireFeature('runs');
+        if (args.capture || args['capture-connectors']) requireFeature('runs');
         const { openRunStores } = await import('../runs/run-stores.js');
         const record = isFeatureEnabled('runs')
           ? {
@@ -103,6 +128,9 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
                 ...(args['artifacts-dir'] ? { artifactsDir: args['artifacts-dir'] } : {}),
               }),
               capture: args.capture,
+              ...(args['capture-connectors']
+                ? { captureConnectors: args['capture-connectors'] }
+                : {}),
             }
           : undefined;
         const worker = await runWorker({
@@ -128,6 +156,23 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
         // database leads (a lease), the others stand by to take over.
         const { startTriggerScheduler } = await import('../trigger-scheduler.js');
         const scheduler = startTriggerScheduler(client.driver, logger);
+        // The retention policy, when given: `jobforge prune` on a timer in this worker.
+        const { parseAge, parseAgeMs } = await import('../runs/prune-runs.js');
+        const { startRetention } = await import('../runs/retention-schedule.js');
+        const retention = args['prune-older-than']
+          ? startRetention(
+              record?.stores ??
+                (await openRunStores(driver, {
+                  ...(args['artifacts-dir'] ? { artifactsDir: args['artifacts-dir'] } : {}),
+                })),
+              {
+                olderThan: parseAge(args['prune-older-than'], '--prune-older-than'),
+                ...(args['prune-status'] ? { statuses: args['prune-status'] } : {}),
+                everyMs: parseAgeMs(args['prune-every'] ?? '1h', '--prune-every'),
+              },
+              logger,
+            )
+          : undefined;
         // The scheduler stops however the worker ends, a failed drain included: its timer and
         // lease must not outlive the connection it uses.
         try {
@@ -159,6 +204,7 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
           });
         } finally {
           await scheduler.stop();
+          await retention?.stop();
         }
         const stats = worker.stats();
         if (args.json) process.stdout.write(`${JSON.stringify({ ok: true, ...stats })}\n`);

@@ -2,21 +2,34 @@ import type { PruneResult } from '@jobforge/queue';
 import { JobForgeError } from '@jobforge/sdk';
 import type { RunStores } from './run-stores.js';
 
-const UNITS: Record<string, string> = { s: 'seconds', m: 'minutes', h: 'hours', d: 'days' };
+const UNITS: Record<string, [string, number]> = {
+  s: ['seconds', 1000],
+  m: ['minutes', 60_000],
+  h: ['hours', 3_600_000],
+  d: ['days', 86_400_000],
+};
 
-/** `30d`, `12h`, `90m`, `45s` → a PostgreSQL interval; anything else is a usage error. */
-export function parseAge(text: string, where = '--older-than'): string {
+function matchAge(text: string, where: string): [number, [string, number]] {
   const match = /^(\d{1,6})([smhd])$/.exec(text.trim());
   if (!match)
     throw new JobForgeError(
       'INVALID_AGE',
       `${where} must be a number and a unit (s, m, h, d), got ${JSON.stringify(text)}`,
-      {
-        where,
-        hint: 'for example --older-than 30d',
-      },
+      { where, hint: `for example ${where} 30d` },
     );
-  return `${match[1]} ${UNITS[match[2]!]}`;
+  return [Number(match[1]), UNITS[match[2]!]!];
+}
+
+/** `30d`, `12h`, `90m`, `45s` → a PostgreSQL interval; anything else is a usage error. */
+export function parseAge(text: string, where = '--older-than'): string {
+  const [n, [unit]] = matchAge(text, where);
+  return `${n} ${unit}`;
+}
+
+/** The same syntax as parseAge, in milliseconds (at least one second). */
+export function parseAgeMs(text: string, where: string): number {
+  const [n, [, ms]] = matchAge(text, where);
+  return Math.max(1, n) * ms;
 }
 
 export interface PruneTotals extends Omit<PruneResult, 'more' | 'fs_sha256'> {

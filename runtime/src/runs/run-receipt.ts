@@ -40,7 +40,7 @@ export function buildReceipt(
 ): RunReceipt {
   const p = statementOf(envelope).predicate;
   return {
-    $schema: 'https://jobforge.dev/schemas/run-receipt/v1.json',
+    $schema: RUN_RECEIPT_SCHEMA,
     run_id: `${run.jobId}.${run.attempt}`,
     job_id: run.jobId,
     attempt: run.attempt,

@@ -1,20 +1,25 @@
 /** The `$schema` every line of an `events.jsonl` names (docs/runs.md has the JSON Schema). */
 export const RUN_EVENT_SCHEMA = 'https://jobforge.dev/schemas/run-event/v1.json';
 
-/** What can happen during one attempt of a run, in the order it happens. */
-export type RunEventKind =
-  | 'claimed'
-  | 'started'
-  | 'fetch'
-  | 'denial'
-  | 'dry_run_blocked'
-  | 'log'
-  | 'retry'
-  | 'timeout'
-  | 'artifact'
-  | 'truncated'
-  | 'finished'
-  | 'lost';
+/**
+ * What can happen during one attempt of a run, in the order it happens. sdk/schema/
+ * run-event.schema.json lists the same kinds (a test fails when they drift).
+ */
+export const RUN_EVENT_KINDS = [
+  'claimed',
+  'started',
+  'fetch',
+  'denial',
+  'dry_run_blocked',
+  'log',
+  'retry',
+  'timeout',
+  'artifact',
+  'truncated',
+  'finished',
+  'lost',
+] as const;
+export type RunEventKind = (typeof RUN_EVENT_KINDS)[number];
 
 /**
  * One run event as the runtime reports it: `kind`, `at` (ISO time) and fields of that kind. Never a

@@ -111,6 +111,17 @@ export interface ConnectorMetadata {
     /** Home page. */
     url?: string;
   }>;
+  /** What the connector's runs leave to check them by (docs/runs.md). replayable: true promises that a run replayed on its recorded HTTP exchanges gives the same output; `jobforge test` runs every golden case twice against its recording and fails (NOT_REPLAYABLE) when the outputs differ. */
+  determinism?: {
+    /** The run keeps its input (input.json). */
+    input_snapshot?: boolean;
+    /** The run keeps its events (events.jsonl). */
+    decision_trace?: boolean;
+    /** The run keeps its output (output.json). */
+    output_artifact?: boolean;
+    /** The same input and the same recorded exchanges give the same output. */
+    replayable?: boolean;
+  };
   /** Marks the connector deprecated: true, or an object with a message and the replacement. */
   deprecated?:
     | true

@@ -6,6 +6,7 @@ import {
   runConnector,
 } from '@jobforge/sdk';
 import type { GoldenCases } from '../generated/golden.js';
+import { diffOutputs } from './diff-outputs.js';
 import { hasPath, matchSubset } from './match-subset.js';
 
 export type GoldenCase = GoldenCases['cases'][number];
@@ -40,17 +41,28 @@ export interface GoldenRunSession {
   finish(run: Run): Promise<{ failures: string[]; replacesCheck?: boolean }>;
 }
 
+/** The metadata a golden run reads: identity, and whether the connector declares itself replayable. */
+export interface GoldenMetadata {
+  connector_id: string;
+  version: string;
+  supported_job_types: string[];
+  determinism?: { replayable?: boolean };
+}
+
 /**
  * Runs a connector's golden contract cases through runConnector: checks the output (subset match) or
  * the error code, the evidence keys and the output keys, and runs deterministic cases twice and
- * compares their output hashes. Never throws for a failing connector: failures are data.
+ * compares their output hashes. A connector whose metadata declares `determinism.replayable` has
+ * every case run twice (each run against the case's recording) and fails one whose outputs differ
+ * with `NOT_REPLAYABLE` and the paths that differ. Never throws for a failing connector: failures
+ * are data.
  *
  * @example
  * const results = await runGoldenCases(echo, { connector_id: 'echo', version: '1.0.0', supported_job_types: ['echo.say'] }, cases);
  */
 export async function runGoldenCases<P, D>(
   connector: ConnectorFn<P, D>,
-  metadata: { connector_id: string; version: string; supported_job_types: string[] },
+  metadata: GoldenMetadata,
   cases: readonly GoldenCase[],
   options: RunGoldenOptions = {},
 ): Promise<GoldenCaseResult[]> {
@@ -72,12 +84,17 @@ export async function runGoldenCases<P, D>(
         : first.session?.replacesCheck && first.session.failures.length > 0
           ? first.session.failures
           : [...(first.session?.failures ?? []), ...safeCheck(golden, first)];
-    if (golden.deterministic && failures.length === 0 && !('thrown' in first)) {
+    const replayable = metadata.determinism?.replayable === true;
+    if ((golden.deterministic || replayable) && failures.length === 0 && !('thrown' in first)) {
       const second = await once();
       const a = first.evidence.predicate.output_hash;
       const b = 'thrown' in second ? undefined : second.evidence.predicate.output_hash;
       if (!('thrown' in second)) failures.push(...(second.session?.failures ?? []));
-      if (a !== b)
+      if (a !== b && replayable)
+        failures.push(
+          `NOT_REPLAYABLE: metadata.json declares determinism.replayable, but two runs on the same input and recording gave different outputs at ${'thrown' in second ? 'the second run, which threw' : diffOutputs(outputOf(first), outputOf(second)).join(', ')}; make the output independent of time and randomness or drop "replayable"`,
+        );
+      else if (a !== b)
         failures.push(
           `deterministic, but two runs gave different output hashes (${a.slice(0, 12)}…, ${b?.slice(0, 12) ?? 'a throw'}…); make the output independent of time and randomness or set "deterministic": false`,
         );
@@ -94,9 +111,14 @@ export async function runGoldenCases<P, D>(
 
 export type Run = Awaited<ReturnType<typeof runConnector<JsonValue, JsonValue>>>;
 
+/** What a run's output hash is taken of: the data, or the error. */
+function outputOf(run: Run): unknown {
+  return run.ok ? run.data : { code: run.error.code, message: run.error.message };
+}
+
 async function runOnce(
   fn: ConnectorFn,
-  metadata: { connector_id: string; version: string; supported_job_types: string[] },
+  metadata: GoldenMetadata,
   golden: GoldenCase,
   options: RunGoldenOptions,
   run: string,
