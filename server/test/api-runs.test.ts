@@ -107,13 +107,8 @@ describe('run records over HTTP', () => {
     const streaming = await startTestServer({
       runs: { artifactsDir: dir, publicKey: pair.publicKeyPem, streamAboveBytes: 0 },
     });
-    const jobId = await recordEchoRun(
-      streaming,
-      runtime,
-      dir,
-      'x'.repeat(5000),
-      createFsArtifactStore(dir),
-    );
+    // Past the recorder's 64 KiB inline limit, so input.json is kept in the folder store.
+    const jobId = await recordEchoRun(streaming, runtime, dir, 'x'.repeat(70_000));
     const api = createApiClient({ baseUrl: streaming.url, apiKey: streaming.keyA });
     const { data: record } = await api.getRun({ params: { id: jobId } });
     const input = record.manifest.artifacts.find((a) => a.name === 'input.json')!;
@@ -135,26 +130,26 @@ describe('run records over HTTP', () => {
 
   it('refuses altered bytes (409) and verification names them', async () => {
     vi.stubEnv('JOBFORGE_RUNS_ENABLED', '1');
-    // Every artifact in the folder store, as a deployment without database blobs keeps them.
-    const jobId = await recordEchoRun(t, runtime, dir, 'to be altered', createFsArtifactStore(dir));
+    // An input past the recorder's 64 KiB inline limit is kept in the folder store.
+    const jobId = await recordEchoRun(t, runtime, dir, `to be altered ${'x'.repeat(70_000)}`);
     const api = createApiClient({ baseUrl: t.url, apiKey: t.keyA });
     const { data: record } = await api.getRun({ params: { id: jobId } });
-    const output = record.manifest.artifacts.find((a) => a.name === 'output.json')!;
-    expect(output.storage).toBe('fs');
-    const shard = join(dir, 'sha256', output.sha256.slice(0, 2));
-    expect(readdirSync(shard)).toContain(output.sha256.slice(2));
-    writeFileSync(join(shard, output.sha256.slice(2)), '{"message":"forged"}');
+    const input = record.manifest.artifacts.find((a) => a.name === 'input.json')!;
+    expect(input.storage).toBe('fs');
+    const shard = join(dir, 'sha256', input.sha256.slice(0, 2));
+    expect(readdirSync(shard)).toContain(input.sha256.slice(2));
+    writeFileSync(join(shard, input.sha256.slice(2)), '{"message":"forged"}');
 
     await expect(
-      api.getRunArtifact({ params: { id: jobId, name: 'output.json' } }),
+      api.getRunArtifact({ params: { id: jobId, name: 'input.json' } }),
     ).rejects.toMatchObject({
       status: 409,
       code: 'ARTIFACT_ALTERED',
     });
     const { data: verified } = await api.verifyRun({ params: { id: jobId } });
     expect(verified.ok).toBe(false);
-    expect(verified.artifacts.find((a) => a.name === 'output.json')?.state).toBe('altered');
-    expect(verified.problems.join('\n')).toContain('output.json is altered');
+    expect(verified.artifacts.find((a) => a.name === 'input.json')?.state).toBe('altered');
+    expect(verified.problems.join('\n')).toContain('input.json is altered');
   });
 
   it('lists the run routes in the OpenAPI document, the artifact as raw bytes', async () => {

@@ -55,15 +55,14 @@ const ECHO = join(import.meta.dirname, '../../connectors/echo');
 
 /**
  * A real run of the echo connector for a real (queued) job of tenant A, recorded as a worker
- * records it: events and manifest in the database, artifacts in `small` (default: the database)
- * and the folder `dir`. Returns the job id.
+ * records it: events, manifest and artifacts up to 64 KiB in the database, larger artifacts in the
+ * folder `dir`. Returns the job id.
  */
 export async function recordEchoRun(
   t: { sessions: { forTenant(tenant: string): import('@jobforge/queue').QueueDriver } },
   runtime: Runtime,
   dir: string,
   message: string,
-  small?: ArtifactStore,
 ): Promise<string> {
   const driver = t.sessions.forTenant(TENANT_A);
   const { id } = await createQueueClient(driver).enqueue('connector.run', { connector: 'echo' });
@@ -72,7 +71,6 @@ export async function recordEchoRun(
     jobId: id,
     attempt: 1,
     sink: runs,
-    small: small ?? createDbArtifactStore(runs),
     large: createFsArtifactStore(dir),
     input: { operation: 'echo.say', payload: { message } },
   });
