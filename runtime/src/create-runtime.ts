@@ -381,7 +381,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       connectors: stats.snapshot((c) => circuits.state(c)),
     }),
     close: async () => {
-      pool.close();
+      await pool.close();
     },
   };
 }
