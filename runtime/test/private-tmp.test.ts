@@ -49,6 +49,11 @@ function spec(isolation: Isolation, withoutNetworkGuard: boolean): Omit<ChildSpe
 async function bindSockets(child: SandboxChild, name: string): Promise<ChildOutcome> {
   await child.ready();
   await child.load(source, connector.integrity, 10_000);
+  return callBind(child, name);
+}
+
+/** One call of the loaded unix-socket-tmp connector: binds and keeps both sockets, reports each. */
+function callBind(child: SandboxChild, name: string): Promise<ChildOutcome> {
   return child.call(
     {
       t: 'call',
@@ -188,8 +193,8 @@ describe('a private temp folder per child', () => {
     expect(readFileSync(join(outside, 'keep.txt'), 'utf8')).toBe('host file');
   });
 
-  it('is removed when the pool recycles the child, and on close', async () => {
-    const pool = new ChildPool(spec(auto, false), {
+  it('is removed, with what the child left in it, when the pool recycles the child and on close', async () => {
+    const pool = new ChildPool(spec(auto, true), {
       maxChildren: 2,
       warm: 1,
       maxCallsPerChild: 10,
@@ -197,9 +202,18 @@ describe('a private temp folder per child', () => {
       startTimeoutMs: 10_000,
     });
     const child = await pool.acquire('k', source, connector.integrity, performance.now() + 10_000);
-    writeFileSync(join(child.tmpDir, 'file.txt'), 'x');
+    const name = `jobforge-recycled-${process.pid}.sock`;
+    const { bound } = dataOf(await callBind(child, name));
+    // The socket named by os.tmpdir() is in the folder in either mode (the other is there too
+    // with a mount namespace).
+    expect(bound[join(child.tmpDir, `tmpdir-${name}`)] ?? bound[`/tmp/tmpdir-${name}`]).toBe(
+      'bound',
+    );
+    expect(readdirSync(child.tmpDir)).toContain(`tmpdir-${name}`);
     pool.release(child, false);
     expect(await waitGone(child.tmpDir)).toBe(true);
+    // Without a mount namespace (and with the guard off) the bind at /tmp/<name> reached the host's.
+    if (auto.tmp !== 'mount-namespace') rmSync(`/tmp/${name}`, { force: true });
     const spare = await pool.acquire('k', source, connector.integrity, performance.now() + 10_000);
     await pool.close();
     expect(existsSync(spare.tmpDir)).toBe(false);
