@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { UID_RANGE } from './isolation.js';
+import { privateTmpRoot, sweepStaleTmp } from './sandbox/private-tmp.js';
 import { type ChildSpec, SandboxChild } from './sandbox-child.js';
 
 export interface PoolOptions {
@@ -48,7 +49,11 @@ export class ChildPool {
   #reaper: NodeJS.Timeout | undefined;
 
   constructor(spec: Omit<ChildSpec, 'uidSlot'>, options: PoolOptions) {
-    this.#spec = spec;
+    // Children's temp folders live under one root; those of a host that died without cleaning up
+    // (killed, or the machine stopped) are removed here.
+    const tmpRoot = spec.tmpRoot ?? privateTmpRoot();
+    sweepStaleTmp(tmpRoot);
+    this.#spec = { ...spec, tmpRoot };
     this.#options = options;
     this.#refill();
   }
@@ -135,14 +140,20 @@ export class ChildPool {
     };
   }
 
-  close(): void {
+  /** Ends every child; resolves once each has exited and its temp folder is gone (at most 5 s). */
+  close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#reaper);
+    const exits = [...this.#live].map((child) => child.exited);
     for (const child of this.#live) child.kill();
     this.#live.clear();
     this.#idle.clear();
     this.#spares.length = 0;
     this.#wake();
+    return withDeadline(Promise.all(exits), 5000, 'the sandboxes did not exit').then(
+      () => {},
+      () => {},
+    );
   }
 
   #spawn(): SandboxChild {

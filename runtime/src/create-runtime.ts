@@ -421,7 +421,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     }),
     close: async () => {
       snapshot?.cancel();
-      pool.close();
+      await pool.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { canMountPrivateTmp } from './sandbox/private-tmp.js';
 
 /** How children are isolated on this host, found once by trying. */
 export interface Isolation {
@@ -6,6 +7,12 @@ export interface Isolation {
   network: 'namespace' | 'guard';
   /** Children get their own uid/gid from this range when the host runs as root; null otherwise. */
   uidBase: number | null;
+  /**
+   * `mount-namespace`: the child's private folder is its /tmp and it has its own /dev/shm, in a
+   * mount namespace (root hosts with network namespaces); `private-dir`: TMPDIR names the folder,
+   * the host's /tmp stays visible. Both: the folder is removed when the child is gone.
+   */
+  tmp: 'mount-namespace' | 'private-dir';
   /** `rss-watchdog`: the host polls each busy child's resident memory. */
   memory: 'rss-watchdog';
   /** The permission-model flag of this Node version. */
@@ -61,6 +68,10 @@ export function detectIsolation(
   }
   const isolation: Isolation = {
     network,
+    tmp:
+      root && network === 'namespace' && canMountPrivateTmp(['-n'])
+        ? 'mount-namespace'
+        : 'private-dir',
     uidBase: root ? uidBase : null,
     memory: 'rss-watchdog',
     permissionFlag: major >= 22 ? '--permission' : '--experimental-permission',

@@ -5,6 +5,12 @@ import type { EgressAnswer, EgressRequest } from './child/proxied-fetch.js';
 import { type ChildFrame, type ChildFrames, parseChildFrame } from './frames/child-frames.js';
 import { type Isolation, USERNS_ARGS } from './isolation.js';
 import { ProcStat } from './proc-stat.js';
+import {
+  createPrivateTmp,
+  privateTmpRoot,
+  removePrivateTmp,
+  sandboxLaunch,
+} from './sandbox/private-tmp.js';
 
 export interface ChildSpec {
   isolation: Isolation;
@@ -18,6 +24,8 @@ export interface ChildSpec {
   maxFrameBytes: number;
   /** Total memory cap: past it, at any moment of the child's life (idle too), it is killed. */
   rssLimitBytes: number;
+  /** Where the child's private temp folder is made (sandbox/private-tmp.ts); the pool passes its own. */
+  tmpRoot?: string;
   /**
    * Internal, for tests only: start without the in-child network guard, to prove the namespace
    * holds on its own. The runtime never sets it.
@@ -67,6 +75,10 @@ const CPU_EVERY = 10;
 export class SandboxChild {
   readonly process: ChildProcess;
   readonly uidSlot: number;
+  /** The child's private temp folder on the host (its /tmp, or its TMPDIR); removed once it exits. */
+  readonly tmpDir: string;
+  /** Resolves once the process has exited and its temp folder is gone. */
+  readonly exited: Promise<void>;
   calls = 0;
   /** When the child last went back to the pool (performance.now()). */
   idleSince = 0;
@@ -116,13 +128,21 @@ export class SandboxChild {
     // The runner drops to the sandbox uid itself, as its first act: the node binary and the runner
     // may sit where only root can reach them (a 0700 temp folder), so exec happens as root.
     if (id !== null) nodeArgs.push(`--sandbox-uid=${id}`);
-    const launch: [string, string[]] =
-      isolation.network !== 'namespace'
-        ? [process.execPath, nodeArgs]
-        : id !== null
-          ? ['unshare', ['-n', '--', process.execPath, ...nodeArgs]]
-          : ['unshare', [...USERNS_ARGS, '--', process.execPath, ...nodeArgs]];
-    this.process = spawn(launch[0], launch[1], { env: {}, cwd: '/', stdio });
+    this.tmpDir = createPrivateTmp(spec.tmpRoot ?? privateTmpRoot(), id);
+    const launch = sandboxLaunch(
+      isolation.network !== 'namespace' ? null : id !== null ? ['-n'] : USERNS_ARGS,
+      isolation.tmp === 'mount-namespace',
+      this.tmpDir,
+      spec.runnerPath,
+      [process.execPath, ...nodeArgs],
+    );
+    this.process = spawn(launch.file, launch.args, { env: launch.env, cwd: '/', stdio });
+    this.exited = new Promise((resolve) =>
+      this.process.once('close', () => {
+        removePrivateTmp(this.tmpDir);
+        resolve();
+      }),
+    );
     this.uidSlot = spec.uidSlot;
     this.#rssLimitBytes = spec.rssLimitBytes;
     this.#heapBytes = spec.heapMb * 1024 * 1024;
@@ -142,9 +162,10 @@ export class SandboxChild {
       this.#waiting = () => resolve();
       this.#onFault = (_code, message) => reject(new Error(message));
     });
-    this.process.on('error', (error) =>
-      this.#fault('SANDBOX_UNAVAILABLE', `could not start the sandbox: ${error.message}`),
-    );
+    this.process.on('error', (error) => {
+      removePrivateTmp(this.tmpDir);
+      this.#fault('SANDBOX_UNAVAILABLE', `could not start the sandbox: ${error.message}`);
+    });
     this.process.on('close', (code, signal) => {
       clearInterval(this.#watchdog);
       this.#proc?.close();

@@ -87,8 +87,12 @@ describe.each(['auto', 'guard'] as const)('hostile connectors, isolation %s', (m
       expect(statement.predicate.runner).toBe('runtime/sandbox');
       if (expected === 'ok') {
         expect(run.ok).toBe(true);
-        // dump-env: the child's environment is empty, whatever the host's holds.
-        expect(run.ok && run.data).toEqual({ env: {} });
+        // dump-env: the child's environment names its private temp folder and nothing else,
+        // whatever the host's holds.
+        const { env } = (run.ok ? run.data : {}) as { env: Record<string, string> };
+        expect(Object.keys(env).sort()).toEqual(['TEMP', 'TMP', 'TMPDIR']);
+        expect([env.TMP, env.TEMP]).toEqual([env.TMPDIR, env.TMPDIR]);
+        expect(env.TMPDIR).toMatch(/^\/tmp$|jobforge-sandbox-tmp-[^/]+\/child-\d+-/);
       } else {
         expect(run.ok ? 'ok' : run.error.code).toBe(expected);
         expect(statement.predicate.error_code).toBe(expected);

@@ -47,7 +47,7 @@ describe('runtime.run', () => {
     expect(p.policy).toMatchObject({ isolation: { network: runtime.isolation.network } });
   });
 
-  it('runs the child under its own uid (as root) and with an empty environment', async () => {
+  it('runs the child under its own uid (as root), with only its temp folder in its environment', async () => {
     const run = await runtime.run(GOOD('whoami'), { payload: {} });
     expect(run.ok).toBe(true);
     const who = (run.ok ? run.data : {}) as {
@@ -56,7 +56,7 @@ describe('runtime.run', () => {
       groups: number[];
       env: string[];
     };
-    expect(who.env).toEqual([]);
+    expect([...who.env].sort()).toEqual(['TEMP', 'TMP', 'TMPDIR']);
     if (process.getuid?.() === 0) {
       expect(who.uid).toBeGreaterThanOrEqual(1_950_000_000);
       expect(who.gid).toBe(who.uid);
