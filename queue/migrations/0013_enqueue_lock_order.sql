@@ -1,10 +1,11 @@
--- JobForge, migration 13: batches insert their keyed rows in one lock order.
+-- JobForge, migration 13: concurrent batches sharing idempotency keys wait instead of deadlocking.
 --
 -- Two concurrent jobforge_enqueue_jobs calls that share idempotency keys in different orders used to
 -- deadlock: each held the unique index entry of a key the other was waiting on, the server broke
--- the cycle after deadlock_timeout, and the client retried. Sorting the keyed rows by (type, key)
--- before the insert makes every batch wait in the same order, so the cycle cannot form. The body is
--- 0005's, with only the ORDER BY changed.
+-- the cycle after deadlock_timeout, and the client retried. Now a batch first takes a
+-- transaction-scoped advisory lock per (tenant, type, key), in one global order, so the cycle
+-- cannot form. The insert itself keeps input order: sorting the rows instead would give a batch's
+-- jobs ids out of input order and break ordering keys. The body is 0005's plus the lock loop.
 
 -- Must come first so two concurrent runs are caught (see migrate.ts).
 insert into jobforge.jobforge_migrations (id, name) values (13, '0013_enqueue_lock_order');
@@ -19,10 +20,24 @@ declare
   v_plain bigint[];
   v_inserted integer;
   v_keyed boolean;
+  v_lock bigint;
 begin
   if jsonb_typeof(p_jobs) is distinct from 'array' then
     raise exception 'jobs must be a JSON array' using errcode = 'JF004';
   end if;
+  -- Every idempotency key of the batch is locked first, in one global order (the lock key's), for
+  -- the rest of the transaction. Two batches sharing keys then wait for each other at the first
+  -- shared key instead of each holding a unique-index entry the other needs (a deadlock). The rows
+  -- still go in in input order, so ids keep rising in input order (ordering keys depend on it).
+  for v_lock in
+    select distinct hashtextextended(format('jobforge_idempotency %s/%s/%s', v_tenant,
+             j->>'type', j->>'idempotency_key'), 0)
+      from jsonb_array_elements(p_jobs) as e(j)
+     where jsonb_typeof(j) = 'object' and j->>'idempotency_key' is not null
+     order by 1
+  loop
+    perform pg_advisory_xact_lock(v_lock);
+  end loop;
   -- One pass: the size check rides along in the insert (a missing type or payload breaks a
   -- NOT NULL or CHECK constraint of the table).
   with ins as (
@@ -38,10 +53,7 @@ begin
       coalesce((j->>'backoff_max_ms')::integer, 3600000),
       j->>'idempotency_key', j->>'ordering_key', j->>'trace_id'
     from jsonb_array_elements(p_jobs) with ordinality as e(j, n)
-    -- Keyed rows first, in (type, key) order: every batch takes the unique index's locks in one
-    -- order, so two batches sharing keys wait for each other instead of deadlocking. Rows without
-    -- a key follow in input order, which keeps their identity values rising in input order.
-    order by j->>'idempotency_key' is null, j->>'type', j->>'idempotency_key', n
+    order by n
     on conflict (tenant_id, type, idempotency_key) where idempotency_key is not null do nothing
     returning id, idempotency_key
   )

@@ -73,6 +73,21 @@ describe.each(DRIVERS)('queue core on $name', ({ open }) => {
     expect(payloads).toEqual([1, { n: 1 }, 3, 4, 3]);
   });
 
+  it('gives a batch new jobs ids rising in input order, keyed or not, whatever their types', async () => {
+    // Ordering keys run jobs in id order, so ids must follow the order the caller gave.
+    const q = client();
+    const ids = await q.enqueueMany([
+      { type: 'z', payload: 0, idempotencyKey: 'k9' },
+      { type: 'b', payload: 1 },
+      { type: 'a', payload: 2, idempotencyKey: 'k1' },
+      { type: 'a', payload: 3 },
+      { type: 'b', payload: 4, idempotencyKey: 'k5' },
+    ]);
+    const numeric = ids.map((id) => BigInt(id));
+    expect(numeric).toEqual([...numeric].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+    expect(new Set(ids).size).toBe(5);
+  });
+
   it('retries a retryable failure with backoff until max_attempts, then dead, recording each attempt', async () => {
     const q = client();
     const { id } = await q.enqueue('flaky', {}, { maxAttempts: 3 });
