@@ -17,6 +17,8 @@ export interface QueueDemoReport {
   allVerified: boolean;
   /** What the cron and event triggers did (their jobs are among the rows). */
   triggers?: string[];
+  /** The audit chain those wrote, and `audit verify` of it. */
+  audit?: string[];
 }
 
 /**
@@ -37,6 +39,8 @@ export async function runQueueDemo(
   const runtime = await createRuntime({ signingKey: key, pool: { maxChildren: 2, warm: 0 } });
   try {
     await migrate(driver);
+    const audit = await import('./audit-demo.js');
+    await audit.startAuditDemo(driver);
     const queue = createQueueClient(driver, { tenantId: '00000000-0000-4000-8000-000000000001' });
     const ids: string[] = [];
     for (const job of JOBS) {
@@ -86,12 +90,14 @@ export async function runQueueDemo(
           : `INVALID: ${'reason' in checked ? checked.reason : ''}`,
       });
     }
+    const audited = await audit.finishAuditDemo(driver, key, publicKey);
     return {
       rows,
       enqueued: JOBS.length,
       distinct: distinct.length,
-      allVerified,
+      allVerified: allVerified && audited.ok,
       triggers: triggers.lines,
+      audit: audited.lines,
     };
   } finally {
     await runtime.close();
@@ -107,6 +113,7 @@ export function formatQueueDemo(report: QueueDemoReport): string {
       ['job', 'connector', 'status', 'attempts', 'evidence'],
       report.rows.map((r) => [r.job, r.connector, r.status, r.attempts, r.evidence]),
     ),
+    ...(report.audit ?? []),
     report.allVerified ? 'queue demo passed' : 'queue demo FAILED',
   ].join('\n');
 }

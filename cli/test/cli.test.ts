@@ -232,6 +232,9 @@ describe('jobforge demo', () => {
     expect(demo.stdout).toMatch(/registry: \d+ connector\(s\) bundled and signed by [0-9a-f]{16}…/);
     expect(demo.stdout).toMatch(/tampered artifact .*rejected before loading/);
     expect(demo.stdout).toMatch(/evidence and manifest verify\nreplay of run \S+: identical/);
+    expect(demo.stdout).toMatch(
+      /audit: [1-9]\d* row\(s\) in \d+ hash chain\(s\) \(event\.ingested ×1, trigger\.create ×2\).*\n`jobforge audit verify`: every chain and checkpoint holds/,
+    );
     expect(demo.stdout.trim().endsWith('demo passed')).toBe(true);
   }, 180_000);
 });

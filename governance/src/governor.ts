@@ -20,7 +20,11 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { newAjv } from './_ajv.js';
 import type { AuditEntry } from './audit-append.js';
 import { formatIssues, type Issue, toIssues } from './issues.js';
-import { createTemplateCatalog, type TemplateCatalog } from './template-catalog.js';
+import {
+  createTemplateCatalog,
+  type StoredTemplate,
+  type TemplateCatalog,
+} from './template-catalog.js';
 
 /** What a connector's metadata tells the governor about a `connector.run` job. */
 export interface ConnectorFacts {
@@ -104,17 +108,59 @@ export function createGovernor(options: GovernorOptions) {
     return signed.ok ? checkPolicyClaims(signed.claims, expect) : signed;
   }
 
+  /**
+   * The token's decision for one action, taken once per batch: every job of a batch that asks the
+   * same token for the same action in the same tenant and project shares it (and its grant, which
+   * the database then stores once).
+   */
+  function decide(
+    batch: Batch,
+    token: string,
+    tenantId: string | undefined,
+    projectId: string | undefined,
+    action: string,
+  ): Promise<Decision> {
+    // By token first: the same token string hashes once, not once per job inside a longer key.
+    let byToken = batch.decisions.get(token);
+    if (!byToken) {
+      byToken = new Map();
+      batch.decisions.set(token, byToken);
+    }
+    const key = `${action}\n${tenantId ?? ''}\n${projectId ?? ''}`;
+    let decision = byToken.get(key);
+    if (!decision) {
+      const expect = {
+        ...(tenantId ? { tenantId } : {}),
+        ...(projectId ? { projectId } : {}),
+        action,
+      };
+      decision = checkToken(token, expect).then((result) =>
+        result.ok
+          ? { ok: true, claims: result.claims, grant: toGrant(result.claims, action) }
+          : result,
+      );
+      byToken.set(key, decision);
+    }
+    return decision;
+  }
+
   async function govern(
     type: string,
     payload: unknown,
     opts: GovernedEnqueueOptions,
     on: Flags,
+    batch: Batch,
   ): Promise<{ payload: unknown; policy?: StoredGrant; audit: AuditEntry[] }> {
     let effect: 'read' | 'write' = 'read';
     let checked = payload;
     let action = `enqueue:${type}`;
     if (on.templates) {
-      const template = await catalog.get(type);
+      // Looked up once per type and batch: a batch is mostly one type.
+      let template = batch.templates.get(type);
+      if (!batch.templates.has(type)) {
+        template = await catalog.get(type);
+        batch.templates.set(type, template);
+      }
       let schema: Record<string, unknown> | undefined;
       if (template) {
         const applied = catalog.apply(template, payload);
@@ -142,67 +188,34 @@ export function createGovernor(options: GovernorOptions) {
     }
     const actor = opts.actor ?? 'unknown';
     const audit: AuditEntry[] = [];
-    const request = (who: string): AuditEntry => ({
-      actor: who,
-      action: 'job.requested',
-      ...(opts.correlationId ? { correlation_id: opts.correlationId } : {}),
-      details: { type, effect },
-    });
     if (!on.policy || effect === 'read') {
-      if (on.audit) audit.push(request(actor));
+      if (on.audit) audit.push(requestEntry(actor, type, effect, opts));
       return { payload: checked, audit };
     }
     const tenantId = opts.tenantId ?? options.tenantId;
-    const deny = async (reason: string, message: string, claims?: PolicyClaims) => {
-      if (on.audit && tenantId)
-        await appendDenial(client, tenantId, {
-          actor: claims?.sub ?? actor,
-          action: 'policy.decision',
-          decision: 'denied',
-          target: `type:${type}`,
-          ...(opts.projectId ? { project_id: opts.projectId } : {}),
-          ...(opts.correlationId ? { correlation_id: opts.correlationId } : {}),
-          details: { reason, action, ...(claims ? { token_id: claims.jti } : {}) },
-        });
-      return policyDenied(reason, message, action);
-    };
+    const denial = { type, action, actor, tenantId, opts, audit: on.audit };
     if (!opts.token)
       throw await deny(
+        denial,
         'POLICY_REQUIRED',
         `${type} is a write job: enqueue needs a policy token granting "${action}"`,
       );
-    const result = await checkToken(opts.token, {
-      ...(tenantId ? { tenantId } : {}),
-      ...(opts.projectId ? { projectId: opts.projectId } : {}),
-      action,
-    });
-    if (!result.ok) throw await deny(result.code, result.message);
-    const { claims } = result;
+    const result = await decide(batch, opts.token, tenantId, opts.projectId, action);
+    if (!result.ok) throw await deny(denial, result.code, result.message);
+    const { claims, grant } = result;
     if (claims.constraint) {
       const issues = constraintCheck(claims.constraint, checked);
       if (issues.length > 0)
         throw await deny(
+          denial,
           'POLICY_CONSTRAINT_FAILED',
           `the payload is outside the token's constraint:\n${formatIssues(issues)}`,
           claims,
         );
     }
-    const grant: StoredGrant = {
-      token_id: claims.jti,
-      grant: {
-        tenant_id: claims.tenant_id,
-        ...(claims.project_id ? { project_id: claims.project_id } : {}),
-        actions: claims.actions,
-        ...(claims.constraint ? { constraint: claims.constraint } : {}),
-        iss: claims.iss,
-        ...(claims.sub ? { sub: claims.sub } : {}),
-        action,
-      },
-      expires_at: new Date(claims.exp * 1000).toISOString(),
-    };
     const who = claims.sub ?? actor;
     if (on.audit)
-      audit.push(request(who), {
+      audit.push(requestEntry(who, type, effect, opts), {
         actor: who,
         action: 'policy.decision',
         decision: 'allowed',
@@ -210,6 +223,33 @@ export function createGovernor(options: GovernorOptions) {
         details: { action, token_id: claims.jti, issuer: claims.iss },
       });
     return { payload: checked, policy: grant, audit };
+  }
+
+  /** A refusal, audited (when the audit flag is on) before it is thrown. */
+  async function deny(
+    d: {
+      type: string;
+      action: string;
+      actor: string;
+      tenantId: string | undefined;
+      opts: GovernedEnqueueOptions;
+      audit: boolean;
+    },
+    reason: string,
+    message: string,
+    claims?: PolicyClaims,
+  ): Promise<JobForgeError> {
+    if (d.audit && d.tenantId)
+      await appendDenial(client, d.tenantId, {
+        actor: claims?.sub ?? d.actor,
+        action: 'policy.decision',
+        decision: 'denied',
+        target: `type:${d.type}`,
+        ...(d.opts.projectId ? { project_id: d.opts.projectId } : {}),
+        ...(d.opts.correlationId ? { correlation_id: d.opts.correlationId } : {}),
+        details: { reason, action: d.action, ...(claims ? { token_id: claims.jti } : {}) },
+      });
+    return policyDenied(reason, message, d.action);
   }
 
   function check(schema: Record<string, unknown>, value: unknown): Issue[] {
@@ -243,26 +283,43 @@ export function createGovernor(options: GovernorOptions) {
     const tenantId = shared.tenantId ?? options.tenantId;
     const governed = [];
     const audit: (AuditEntry & { job_index: number })[] = [];
+    const batch: Batch = { decisions: new Map(), templates: new Map() };
     for (const [i, job] of jobs.entries()) {
-      const g = await govern(job.type, job.payload, { ...shared, ...job.opts }, on);
+      const merged = Object.keys(job.opts).length === 0 ? shared : { ...shared, ...job.opts };
+      const g = await govern(job.type, job.payload, merged, on, batch);
       governed.push({ job, g });
       for (const entry of g.audit) audit.push({ ...entry, job_index: i });
     }
+    // A grant shared by jobs goes once, in p_grants, and each job names its index; a job alone
+    // carries its grant inline.
+    const grants: StoredGrant[] = [];
+    const grantIndex = new Map<StoredGrant, number>();
+    if (jobs.length > 1)
+      for (const { g } of governed)
+        if (g.policy && !grantIndex.has(g.policy)) {
+          grantIndex.set(g.policy, grants.length);
+          grants.push(g.policy);
+        }
     const body = governed.map(({ job, g }) => ({
       ...specOptions(job.opts),
       type: job.type,
       payload: g.payload,
-      ...(g.policy ? { policy: g.policy } : {}),
+      ...(g.policy
+        ? grantIndex.has(g.policy)
+          ? { grant: grantIndex.get(g.policy) }
+          : { policy: g.policy }
+        : {}),
     }));
     let out: { ids?: string[]; created?: boolean | null; revoked?: string };
     try {
       const rows = await client.driver.query<{ r: typeof out }>(
-        'select jobforge.jobforge_enqueue_governed($1::jsonb, $2, $3, $4::jsonb) as r',
+        'select jobforge.jobforge_enqueue_governed($1::jsonb, $2, $3, $4::jsonb, $5::jsonb) as r',
         [
           JSON.stringify(body),
           tenantId ?? null,
           shared.projectId ?? null,
           audit.length > 0 ? JSON.stringify(audit) : null,
+          grants.length > 0 ? JSON.stringify(grants) : null,
         ],
       );
       out = rows[0]!.r;
@@ -270,7 +327,7 @@ export function createGovernor(options: GovernorOptions) {
       throw toQueueError(error, 'jobforge_enqueue_governed');
     }
     if (out.revoked) {
-      const index = body.findIndex((b) => b.policy?.token_id === out.revoked);
+      const index = governed.findIndex(({ g }) => g.policy?.token_id === out.revoked);
       const job = jobs[index]!;
       if (on.audit && tenantId)
         await appendDenial(client, tenantId, {
@@ -323,6 +380,45 @@ export function createGovernor(options: GovernorOptions) {
         )
       ).ids;
     },
+  };
+}
+
+function requestEntry(
+  actor: string,
+  type: string,
+  effect: 'read' | 'write',
+  opts: GovernedEnqueueOptions,
+): AuditEntry {
+  return {
+    actor,
+    action: 'job.requested',
+    ...(opts.correlationId ? { correlation_id: opts.correlationId } : {}),
+    details: { type, effect },
+  };
+}
+
+/** What one batch looks up once: token → `action, tenant, project` → decision; type → template. */
+interface Batch {
+  decisions: Map<string, Map<string, Promise<Decision>>>;
+  templates: Map<string, StoredTemplate | undefined>;
+}
+type Decision =
+  | Extract<PolicyTokenResult, { ok: false }>
+  | { ok: true; claims: PolicyClaims; grant: StoredGrant };
+
+function toGrant(claims: PolicyClaims, action: string): StoredGrant {
+  return {
+    token_id: claims.jti,
+    grant: {
+      tenant_id: claims.tenant_id,
+      ...(claims.project_id ? { project_id: claims.project_id } : {}),
+      actions: claims.actions,
+      ...(claims.constraint ? { constraint: claims.constraint } : {}),
+      iss: claims.iss,
+      ...(claims.sub ? { sub: claims.sub } : {}),
+      action,
+    },
+    expires_at: new Date(claims.exp * 1000).toISOString(),
   };
 }
 

@@ -29,7 +29,7 @@ export function createTemplateCatalog(
 ): TemplateCatalog {
   const ttl = options.ttlMs ?? 5_000;
   let loaded: { at: number; byType: Promise<Map<string, StoredTemplate>> } | undefined;
-  const validators = new Map<string, ValidateFunction>();
+  const validators = new Map<string, { validate: ValidateFunction; deep: boolean }>();
   const ajv = newAjv({ useDefaults: true });
 
   async function load(): Promise<Map<string, StoredTemplate>> {
@@ -54,16 +54,22 @@ export function createTemplateCatalog(
     },
     apply(template, payload) {
       const key = `${template.type}@${template.version}`;
-      let validate = validators.get(key);
-      if (!validate) {
-        validate = ajv.compile(template.payload_schema);
-        validators.set(key, validate);
+      let compiled = validators.get(key);
+      if (!compiled) {
+        compiled = {
+          validate: ajv.compile(template.payload_schema),
+          deep: defaultsBelowTop(template.payload_schema),
+        };
+        validators.set(key, compiled);
       }
-      // A copy: ajv writes schema defaults into the value it checks, and the caller's object is theirs.
-      const copy =
-        typeof payload === 'object' && payload !== null && !Array.isArray(payload)
-          ? { ...template.defaults, ...structuredClone(payload) }
-          : structuredClone(payload);
+      const { validate } = compiled;
+      // A copy: ajv writes schema defaults into the value it checks, and the caller's object is
+      // theirs. Defaults only on top-level properties touch only the top-level copy, so a shallow
+      // one does (the common case, and a deep clone of every payload of a batch is not free).
+      const isObject = typeof payload === 'object' && payload !== null && !Array.isArray(payload);
+      const copy = isObject
+        ? { ...template.defaults, ...(compiled.deep ? structuredClone(payload) : payload) }
+        : structuredClone(payload);
       if (validate(copy)) return { payload: copy, issues: [] };
       return { payload: copy, issues: toIssues('PAYLOAD_INVALID', validate.errors) };
     },
@@ -71,4 +77,21 @@ export function createTemplateCatalog(
       loaded = undefined;
     },
   };
+}
+
+/**
+ * True when the schema has a `default` anywhere but directly on a top-level property
+ * (`/properties/<name>/default`): ajv would then write into nested values of the payload.
+ */
+function defaultsBelowTop(schema: unknown): boolean {
+  const walk = (node: unknown, path: string[]): boolean => {
+    if (typeof node !== 'object' || node === null) return false;
+    if (Array.isArray(node)) return node.some((item, i) => walk(item, [...path, String(i)]));
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'default' && !(path.length === 2 && path[0] === 'properties')) return true;
+      if (walk(value, [...path, key])) return true;
+    }
+    return false;
+  };
+  return walk(schema, []);
 }

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type QueueDriver, runWorker, silentLogger } from '@jobforge/queue';
+import {
+  type JobHandler,
+  type QueueClient,
+  type QueueDriver,
+  runWorker,
+  silentLogger,
+} from '@jobforge/queue';
 import { issuePolicyToken, verifyEnvelope } from '@jobforge/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signCheckpoint } from '../src/audit-checkpoint.js';
@@ -22,6 +28,14 @@ describe.each(DRIVERS)('governance on $name', ({ open }) => {
   afterAll(async () => {
     if (driver.kind === 'pglite') await driver.close();
   });
+
+  /** A worker running test.notify behind the policy check at claim. */
+  const checkedWorker = (client: QueueClient, signingKey: string, handler: JobHandler) =>
+    runWorker({
+      client,
+      logger: silentLogger,
+      handlers: withPolicyCheck({ 'test.notify': handler }, { driver, env: ALL_ON, signingKey }),
+    });
 
   async function setup(env: Record<string, string> = ALL_ON) {
     const g = await governed(driver);
@@ -157,14 +171,7 @@ describe.each(DRIVERS)('governance on $name', ({ open }) => {
       reason: 'POLICY_REVOKED',
     });
     let ran = 0;
-    const worker = await runWorker({
-      client,
-      logger: silentLogger,
-      handlers: withPolicyCheck(
-        { 'test.notify': async () => ran++ },
-        { driver, env: ALL_ON, signingKey: hostKey.privateKeyPem },
-      ),
-    });
+    const worker = await checkedWorker(client, hostKey.privateKeyPem, async () => ran++);
     const job = await until('dead', async () => {
       const j = await client.get(id);
       return j?.status === 'dead' && j;
@@ -177,6 +184,54 @@ describe.each(DRIVERS)('governance on $name', ({ open }) => {
     expect(job.last_error!.message).toMatch(/^POLICY_REVOKED/);
     const denied = await listAudit(driver, { tenantId, action: 'policy.decision' });
     expect(denied[0]).toMatchObject({ decision: 'denied', target: `job:${id}` });
+  });
+
+  it('stores a batch’s shared grant once; every job of it is checked at claim against it', async () => {
+    const { governor, token, tenantId, client, hostKey } = await setup();
+    const t = await token();
+    const jti = JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString()).jti;
+    const batch = Array.from({ length: 5 }, (_, i) => ({
+      type: 'test.notify',
+      payload: { ...notify, to: `ops${i}@example.com` },
+    }));
+    const ids = await governor.enqueueMany(batch, { token: t });
+    const kept = await governor.enqueueMany(batch.slice(0, 2), { token: await token() });
+    const stored = await driver.query<{ rows: number; n: number; jobs: string[] }>(
+      `select count(distinct id)::int as rows, count(*)::int as n, array_agg(j::text) as jobs
+       from jobforge.jobforge_policy_grants, unnest(job_ids) j where token_id = $1`,
+      [jti],
+    );
+    expect(stored[0]).toMatchObject({ rows: 1, n: 5 });
+    expect(stored[0]!.jobs.sort()).toEqual([...ids].sort());
+    const perJob = await driver.query<{ n: number }>(
+      'select count(*)::int as n from jobforge.jobforge_job_policies where job_id = any($1::bigint[])',
+      [ids],
+    );
+    expect(perJob[0]!.n).toBe(0);
+    const check = async (jobIds: string[]) =>
+      (
+        await driver.query<{ r: { job_id: string; token_id: string; revoked: boolean }[] }>(
+          'select jobforge.jobforge_job_policy_check($1::bigint[]) as r',
+          [jobIds],
+        )
+      )[0]!.r;
+    expect((await check(ids)).map((r) => r.job_id).sort()).toEqual([...ids].sort());
+    expect(new Set((await check(ids)).map((r) => r.token_id))).toEqual(new Set([jti]));
+    expect((await check(kept)).every((r) => r.token_id !== jti)).toBe(true);
+    // Revoked after enqueue: every job of the batch fails at claim, none runs.
+    expect(await revokeToken(driver, jti, tenantId, { actor: 'ops', audit: false })).toBe(true);
+    let ran = 0;
+    const worker = await checkedWorker(client, hostKey.privateKeyPem, async () => ran++);
+    await until('batch dead', async () => {
+      const jobs = await Promise.all(ids.map((id) => client.get(id)));
+      return jobs.every((j) => j?.status === 'dead');
+    });
+    await until('others done', async () => {
+      const jobs = await Promise.all(kept.map((id) => client.get(id)));
+      return jobs.every((j) => j?.status === 'succeeded');
+    });
+    await worker.stop();
+    expect(ran).toBe(2);
   });
 
   it('fails at claim a job whose grant expired in the queue; signs the grant into a run’s evidence', async () => {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { QueueDriver } from './driver.js';
+import { type FeatureEnv, isFeatureEnabled } from './feature-flags.js';
 import { migrate } from './migrate.js';
 import { createPgDriver } from './pg-driver.js';
 import { createPgliteDriver } from './pglite-driver.js';
@@ -13,6 +14,8 @@ export interface OpenQueueOptions {
   /** The embedded database's folder (default .jobforge/queue). */
   dataDir?: string;
   tenantId?: string;
+  /** Read for JOBFORGE_AUDIT_ENABLED: the driver's sessions then audit events and triggers. */
+  env?: FeatureEnv;
   onError?: (error: Error) => void;
 }
 
@@ -26,9 +29,11 @@ export interface OpenQueueOptions {
 export async function openQueueDriver(
   options: OpenQueueOptions = {},
 ): Promise<{ driver: QueueDriver; description: string }> {
+  const audit = isFeatureEnabled('audit', options.env ?? process.env);
   if (options.databaseUrl) {
     const driver = createPgDriver({
       connectionString: options.databaseUrl,
+      ...(audit ? { audit } : {}),
       ...(options.tenantId ? { tenantId: options.tenantId } : {}),
       ...(options.onError ? { onError: options.onError } : {}),
     });
@@ -37,6 +42,7 @@ export async function openQueueDriver(
   const dataDir = options.dataDir ?? EMBEDDED_DATA_DIR;
   const driver = await createPgliteDriver({
     dataDir,
+    ...(audit ? { audit } : {}),
     ...(options.tenantId ? { tenantId: options.tenantId } : {}),
   });
   await migrate(driver);

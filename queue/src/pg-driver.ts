@@ -11,6 +11,11 @@ export interface PgDriverOptions {
    * Leave unset for a trusted worker role that acts for any tenant.
    */
   tenantId?: string;
+  /**
+   * Every connection carries `jobforge.audit = on`: events stored and trigger changes are appended
+   * to the audit chain (migration 17). Set when JOBFORGE_AUDIT_ENABLED is on.
+   */
+  audit?: boolean;
   /** Called when an idle pooled connection fails (the pool replaces it). */
   onError?: (error: Error) => void;
 }
@@ -30,8 +35,12 @@ export function createPgDriver(options: PgDriverOptions): QueueDriver {
   const config: pg.PoolConfig = {
     connectionString: options.connectionString,
     max: options.max ?? 10,
-    ...(tenantId ? { options: `-c app.tenant_id=${tenantId}` } : {}),
   };
+  const startup = [
+    ...(tenantId ? [`-c app.tenant_id=${tenantId}`] : []),
+    ...(options.audit ? ['-c jobforge.audit=on'] : []),
+  ];
+  if (startup.length > 0) config.options = startup.join(' ');
   const pool = new pg.Pool(config);
   const onError = options.onError ?? (() => {});
   pool.on('error', onError);

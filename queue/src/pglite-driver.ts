@@ -9,6 +9,8 @@ export interface PgliteDriverOptions {
   dataDir?: string;
   /** Binds the session to one tenant (`app.tenant_id`). */
   tenantId?: string;
+  /** The session carries `jobforge.audit = on` (see PgDriverOptions.audit). */
+  audit?: boolean;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function createPgliteDriver(options: PgliteDriverOptions = {}): Pro
   if (tenantId) {
     await db.query(`select set_config('app.tenant_id', $1, false)`, [tenantId]);
   }
+  if (options.audit) await db.query(`select set_config('jobforge.audit', 'on', false)`);
   return {
     kind: 'pglite',
     async query<T>(text: string, params?: unknown[]) {

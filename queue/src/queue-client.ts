@@ -18,6 +18,7 @@ import type {
 import {
   assertJobId,
   assertJobType,
+  assertProjectId,
   assertTenantId,
   isoTime,
   MAX_PAYLOAD_BYTES,
@@ -45,6 +46,8 @@ export interface ListOptions {
   type?: string;
   limit?: number;
   beforeId?: string;
+  /** Only this project's jobs (a session bound to a project sees only its own regardless). */
+  projectId?: string;
 }
 
 /** Where a change applied: `changed` false means the job was in a status the action does not fit. */
@@ -279,22 +282,30 @@ export function createQueueClient(driver: QueueDriver, options: QueueClientOptio
     async list(opts: ListOptions & { tenantId?: string } = {}): Promise<Job[]> {
       return call(
         'jobforge_list_jobs',
-        'select jobforge.jobforge_list_jobs($1, $2, $3, $4, $5) as r',
+        'select jobforge.jobforge_list_jobs($1, $2, $3, $4, $5, $6) as r',
         [
           opts.status ?? null,
           opts.type ?? null,
           opts.limit ?? 50,
           opts.beforeId === undefined ? null : assertJobId(opts.beforeId, 'beforeId'),
           tenant(opts.tenantId, 'tenantId'),
+          opts.projectId === undefined ? null : assertProjectId(opts.projectId, 'projectId'),
         ],
       );
     },
 
-    /** One job with its attempt history and results; null when no such job exists for this tenant. */
-    async get(id: string, opts: { tenantId?: string } = {}): Promise<JobDetails | null> {
-      return call('jobforge_get_job', 'select jobforge.jobforge_get_job($1, $2) as r', [
+    /**
+     * One job with its attempt history and results; null when no such job exists for this tenant
+     * (and project, when `projectId` is given or the session is bound to one).
+     */
+    async get(
+      id: string,
+      opts: { tenantId?: string; projectId?: string } = {},
+    ): Promise<JobDetails | null> {
+      return call('jobforge_get_job', 'select jobforge.jobforge_get_job($1, $2, $3) as r', [
         assertJobId(id, 'id'),
         tenant(opts.tenantId, 'tenantId'),
+        opts.projectId === undefined ? null : assertProjectId(opts.projectId, 'projectId'),
       ]);
     },
   };

@@ -8,6 +8,21 @@ export const MAX_PAYLOAD_DEPTH = 100;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A project id is a UUID, as a tenant id is (INVALID_PROJECT otherwise). */
+export function assertProjectId(value: unknown, where: string): string {
+  if (typeof value !== 'string' || !UUID.test(value)) {
+    throw new QueueError(
+      'INVALID_PROJECT',
+      `the project id must be a UUID, got ${describe(value)}`,
+      {
+        where,
+        hint: 'projects are identified by UUIDs, as tenants are',
+      },
+    );
+  }
+  return value;
+}
+
 export function assertTenantId(value: unknown, where: string): string {
   if (typeof value !== 'string' || !UUID.test(value)) {
     throw new QueueError('INVALID_TENANT', `the tenant id must be a UUID, got ${describe(value)}`, {

@@ -31,7 +31,10 @@ export const apikeysCommand: CommandModule<GlobalArgs, ApiKeysArgs> = {
           describe: 'What the key is for (create)',
           default: 'api',
         })
-        .option('project', { type: 'string', describe: 'Project the key belongs to (create)' }),
+        .option('project', {
+          type: 'string',
+          describe: 'Project the key belongs to, a UUID (create)',
+        }),
     )
       .example('$0 apikeys create --name ci', 'a key for the local tenant, printed once')
       .example('$0 apikeys revoke 1a2b3c4d5e6f', 'revoke by prefix') as never,

@@ -41,6 +41,7 @@ export const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
     const { withQueue } = await import('../queue-args.js');
     const { openRunStores } = await import('../runs/run-stores.js');
     const { parseAge, pruneRuns } = await import('../runs/prune-runs.js');
+    const { auditPrune } = await import('../runs/audit-prune.js');
     const olderThan = parseAge(args['older-than']);
     await withQueue(args, async ({ driver }) => {
       const stores = await openRunStores(driver, {
@@ -51,6 +52,11 @@ export const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
         olderThan,
         ...(args.status ? { statuses: args.status } : {}),
         dryRun: args['dry-run'],
+      });
+      await auditPrune(driver, totals, {
+        olderThan: args['older-than'],
+        ...(args.tenant ? { tenantId: args.tenant } : {}),
+        ...(args.status ? { statuses: args.status } : {}),
       });
       process.stdout.write(
         args.json
