@@ -315,7 +315,7 @@ export async function runWorker(options: WorkerOptions): Promise<Worker> {
   async function startReserved(batch: ClaimedJob[]): Promise<void> {
     let held: { id: string; attempts: number }[];
     try {
-      // A start-only cycle commits without waiting for the WAL flush (see migration 0019), so
+      // A start-only cycle commits without waiting for the WAL flush (see migration 0018), so
       // the handlers' path stays off the disk; completions go on their own connection.
       held = (
         await client.completeAndStart(

@@ -1,4 +1,4 @@
--- JobForge queue, migration 19: a worker's cycle in one statement, and starts off the disk's path.
+-- JobForge queue, migration 18: a worker's cycle in one statement, and starts off the disk's path.
 --
 -- A worker running short handlers is paced by the round trip that charges reserved jobs before
 -- their handlers run (jobforge_start_jobs): each moves at most `concurrency` jobs, and it waited for
@@ -13,7 +13,7 @@
 -- rule, ordering keys) holds here because their code runs here. No existing function changes.
 
 -- Must come first so two concurrent runs are caught (see migrate.ts).
-insert into jobforge.jobforge_migrations (id, name) values (19, '0019_complete_and_start');
+insert into jobforge.jobforge_migrations (id, name) values (18, '0018_complete_and_start');
 
 -- p_items: as jobforge_complete_jobs; p_start: as jobforge_start_jobs ([{id, lease}]); p_claim:
 -- null, or {worker_id, limit, start, types, lease_ms} as jobforge_claim_jobs takes them.
