@@ -3,11 +3,17 @@
 // artifacts and manifest written in one batched call, manifest signed); storage per run; replay
 // time vs the live run. Once per database: the embedded one (PGlite, one connection) and a
 // throwaway PostgreSQL (startBenchServer) unless --pg names one. Short and bounded: N runs a side.
+// Tail latency: `jobforge jobs tail`'s machinery (tailJob + formatEvent, in this process, on its own
+// runs client) follows a job while events are appended to it one at a time, as a running job's
+// recorder writes them; measured from the start of the write (appendRunEvents) to the printed
+// line being produced. The recorder's own buffering (EVENT_FLUSH_MS) comes before that and is not
+// counted.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateSigningKeyPair } from '@jobforge/sdk';
+import { formatEvent, tailJob } from '../../cli/src/runs/tail-job.js';
 import {
   createPgDriver,
   createPgliteDriver,
@@ -109,6 +115,8 @@ async function bench(driver: QueueDriver, label: string) {
   const replay = await replayRun(runtime, loaded, connector);
   const replayMs = performance.now() - t1;
 
+  const tail = await tailLatency(queue, runs);
+
   const f = (n: number) => n.toFixed(1);
   console.log(
     `run records, echo connector, ${N} runs per side, concurrency ${CONCURRENCY}, ${label}`,
@@ -128,6 +136,54 @@ async function bench(driver: QueueDriver, label: string) {
   console.log(
     `| live run vs replay ms | ${f(liveMs)} | ${f(replayMs)} (${replay.identical ? 'identical' : 'DIFFERENT'}) | ${(replayMs / liveMs).toFixed(2)} |`,
   );
+  console.log(
+    `| tail, event write to printed line ms (p50 / p99, ${TAIL_EVENTS} events) | | ${f(tail.p50)} / ${f(tail.p99)} | |`,
+  );
+}
+
+const TAIL_EVENTS = 40;
+
+/** Appends events to a job one at a time while tailJob follows it; ms from each write to its line. */
+async function tailLatency(
+  queue: ReturnType<typeof createQueueClient>,
+  runs: ReturnType<typeof createRunsClient>,
+) {
+  const { id } = await queue.enqueue('connector.run', { connector: 'echo' });
+  const written = new Map<number, number>();
+  const took: number[] = [];
+  let arrived: (() => void) | undefined;
+  const abort = new AbortController();
+  const following = tailJob(
+    queue,
+    runs,
+    id,
+    (event) => {
+      formatEvent(event);
+      const at = written.get(event.seq);
+      if (at !== undefined) took.push(performance.now() - at);
+      arrived?.();
+    },
+    { signal: abort.signal, pollMs: 1000, timeoutMs: 60_000 },
+  );
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the tail is listening
+  for (let seq = 1; seq <= TAIL_EVENTS; seq++) {
+    const line = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    written.set(seq, performance.now());
+    await runs.appendRunEvents(id, 1, [
+      { kind: 'log', at: new Date().toISOString(), level: 'info', message: `line ${seq}` },
+    ]);
+    await line;
+  }
+  abort.abort();
+  await runs.appendRunEvents(id, 1, [
+    { kind: 'log', at: new Date().toISOString(), level: 'info', message: 'end' },
+  ]);
+  await following;
+  took.sort((a, b) => a - b);
+  const p = (q: number) => took[Math.min(took.length - 1, Math.floor(q * took.length))]!;
+  return { p50: p(0.5), p99: p(0.99) };
 }
 
 for (const db of String(args.db).split(',')) {
