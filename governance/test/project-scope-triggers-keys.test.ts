@@ -194,4 +194,39 @@ describe('project scope on the trigger and API key functions', () => {
       code: 'INVALID_PROJECT',
     });
   });
+
+  it('one governed job (0019’s own path) keeps every check and its grant row', async () => {
+    const grant = (token: string) => ({
+      token_id: token,
+      grant: { iss: 'test', action: 'enqueue:g.one' },
+      expires_at: new Date(Date.now() + 60_000).toISOString(),
+    });
+    const job = (token: string) =>
+      JSON.stringify([
+        { type: 'g.one', payload: {}, idempotency_key: 'g-one', policy: grant(token) },
+      ]);
+    const governed = 'select jobforge.jobforge_enqueue_governed($1::jsonb, $2) as r';
+    // Only a trusted role may store a grant.
+    const asApp = await session({ 'app.tenant_id': tenant });
+    await expect(asApp.query(governed, [job('t-1'), tenant])).rejects.toMatchObject({
+      code: 'JF002',
+    });
+    const first = (await db.admin(governed, [job('t-1'), tenant])).rows[0].r;
+    expect(first.created).toBe(true);
+    // Found again by its idempotency key: the grant it was first enqueued under stays.
+    const again = (await db.admin(governed, [job('t-2'), tenant])).rows[0].r;
+    expect(again).toEqual({ ids: first.ids, created: false });
+    const rows = await db.admin(
+      'select token_id from jobforge.jobforge_job_policies where job_id = $1',
+      [first.ids[0]],
+    );
+    expect(rows.rows).toEqual([{ token_id: 't-1' }]);
+    await db.admin(
+      `insert into jobforge.jobforge_policy_revocations (token_id, tenant_id) values ('t-3', $1)`,
+      [tenant],
+    );
+    expect((await db.admin(governed, [job('t-3'), tenant])).rows[0].r).toEqual({
+      revoked: 't-3',
+    });
+  });
 });

@@ -157,3 +157,123 @@ grant execute on function jobforge.jobforge_set_trigger_state(text, text, timest
   jobforge.jobforge_trigger_history(text, integer, bigint, uuid, uuid),
   jobforge.jobforge_list_api_keys(uuid, uuid)
   to jobforge_app, jobforge_worker;
+
+-- One governed job, cheaper -------------------------------------------------------------------------
+-- Migration 16's jobforge_enqueue_governed, with a path of its own for the commonest call: one job
+-- and no shared grants. The same checks and rows (trusted role when it carries a grant or audit
+-- entries, the revocation look-up, the job, its grant row, the audit entries), read straight from
+-- p_jobs->0 instead of through a JSONPath scan and two set-returning scans of the batch.
+create or replace function jobforge.jobforge_enqueue_governed(
+  p_jobs jsonb, p_tenant uuid default null, p_project uuid default null,
+  p_audit jsonb default null, p_grants jsonb default null)
+returns jsonb
+language plpgsql volatile security definer
+set search_path = pg_catalog, jobforge, pg_temp
+as $$
+declare
+  v_tenant uuid := jobforge_resolve_tenant(p_tenant, true);
+  v_project uuid := jobforge_resolve_project(p_project);
+  v_ids jsonb;
+  v_one jsonb;
+  v_created boolean;
+  v_revoked text;
+  v_policy jsonb;
+begin
+  if p_grants is null and jsonb_typeof(p_jobs) = 'array' and jsonb_array_length(p_jobs) = 1 then
+    v_policy := p_jobs->0->'policy';
+    if p_audit is not null or v_policy is not null then
+      perform jobforge_require_trusted('enqueue with a verified policy grant or audit entries');
+    end if;
+    if v_policy is not null then
+      select r.token_id into v_revoked from jobforge_policy_revocations r
+        where r.token_id = v_policy->>'token_id';
+      if v_revoked is not null then
+        return jsonb_build_object('revoked', v_revoked);
+      end if;
+    end if;
+    if v_project is not null then
+      perform set_config('app.project_id', v_project::text, true);
+    end if;
+    -- The single enqueue says whether it was created or found by its idempotency key.
+    v_one := jobforge_enqueue_job(p_jobs->0->>'type', p_jobs->0->'payload',
+      (p_jobs->0) - 'type' - 'payload' - 'policy' - 'grant', v_tenant);
+    v_ids := jsonb_build_array(v_one->>'id');
+    v_created := (v_one->>'created')::boolean;
+    -- A job just created has no grant row yet: a plain insert, no speculative one. A job found
+    -- again by its idempotency key keeps the grant it was first enqueued under.
+    if v_policy is not null and v_created then
+      insert into jobforge_job_policies (job_id, tenant_id, token_id, policy_grant, expires_at)
+        values ((v_one->>'id')::bigint, v_tenant, v_policy->>'token_id', v_policy->'grant',
+          (v_policy->>'expires_at')::timestamptz);
+    elsif v_policy is not null then
+      insert into jobforge_job_policies (job_id, tenant_id, token_id, policy_grant, expires_at)
+        values ((v_one->>'id')::bigint, v_tenant, v_policy->>'token_id', v_policy->'grant',
+          (v_policy->>'expires_at')::timestamptz)
+        on conflict (job_id) do nothing;
+    end if;
+  else
+    -- With p_grants, jobs name their grant by index and an inline `policy` is ignored: the batch
+    -- is scanned for grants once, not once per job.
+    if p_audit is not null or p_grants is not null or jsonb_path_exists(p_jobs, '$[*].policy') then
+      perform jobforge_require_trusted('enqueue with a verified policy grant or audit entries');
+    end if;
+    if p_grants is not null then
+      if jsonb_typeof(p_grants) <> 'array' then
+        raise exception 'grants must be a JSON array' using errcode = 'JF004';
+      end if;
+      select r.token_id into v_revoked
+        from jsonb_array_elements(p_grants) g
+        join jobforge_policy_revocations r on r.token_id = g->>'token_id'
+        limit 1;
+    else
+      select r.token_id into v_revoked
+        from jsonb_array_elements(p_jobs) j
+        join jobforge_policy_revocations r on r.token_id = j->'policy'->>'token_id'
+        limit 1;
+    end if;
+    if v_revoked is not null then
+      return jsonb_build_object('revoked', v_revoked);
+    end if;
+    if v_project is not null then
+      perform set_config('app.project_id', v_project::text, true);
+    end if;
+    if jsonb_array_length(p_jobs) = 1 then
+      v_one := jobforge_enqueue_job(p_jobs->0->>'type', p_jobs->0->'payload',
+        (p_jobs->0) - 'type' - 'payload' - 'policy' - 'grant', v_tenant);
+      v_ids := jsonb_build_array(v_one->>'id');
+      v_created := (v_one->>'created')::boolean;
+    else
+      v_ids := jobforge_enqueue_jobs(p_jobs, v_tenant);
+    end if;
+    if p_grants is not null then
+      insert into jobforge_policy_grants (tenant_id, token_id, policy_grant, expires_at, job_ids,
+        job_span)
+      select v_tenant, g->>'token_id', g->'grant', (g->>'expires_at')::timestamptz, b.ids,
+        int8range(b.lo, b.hi, '[]')
+      from jsonb_array_elements(p_grants) with ordinality as x(g, i)
+      cross join lateral (
+        select array_agg(id) as ids, min(id) as lo, max(id) as hi
+        from (select (v_ids->>(n::integer - 1))::bigint as id
+              from jsonb_array_elements(p_jobs) with ordinality as e(j, n)
+              where (j->>'grant')::integer = x.i - 1) k) b
+      where b.ids is not null;
+    else
+      insert into jobforge_job_policies (job_id, tenant_id, token_id, policy_grant, expires_at)
+        select (v_ids->>(n::integer - 1))::bigint, v_tenant, j->'policy'->>'token_id',
+          j->'policy'->'grant', (j->'policy'->>'expires_at')::timestamptz
+        from jsonb_array_elements(p_jobs) with ordinality as e(j, n)
+        where j ? 'policy'
+        on conflict (job_id) do nothing;
+    end if;
+  end if;
+  if p_audit is not null then
+    perform jobforge_audit_append_rows(v_tenant, (
+      select jsonb_agg(a || jsonb_build_object(
+          'project_id', coalesce(a->>'project_id', v_project::text),
+          'target', coalesce(a->>'target', 'job:' || (v_ids->>((a->>'job_index')::integer)))) - 'job_index'
+        order by n)
+      from jsonb_array_elements(p_audit) with ordinality as x(a, n)));
+  end if;
+  return jsonb_build_object('ids', v_ids, 'created', v_created);
+end
+$$;
