@@ -2,7 +2,8 @@
 -- functions that migration 17 left tenant-wide. They are SECURITY DEFINER, so the RESTRICTIVE
 -- app.project_id policy does not reach them; each applies it itself as migration 17's get/list do:
 -- the session's app.project_id when it is set (an argument may not contradict it), else p_project
--- (null: the whole tenant, as before). docs/governance.md describes them.
+-- (null: the whole tenant, as before). Also a cheaper path through jobforge_enqueue_governed for
+-- one job (end of file). docs/governance.md describes both.
 
 -- Unqualified names in function bodies and types resolve here (as `jobforge db migrate` runs it).
 set local search_path = jobforge, pg_catalog;
