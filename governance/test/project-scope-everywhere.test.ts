@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createQueueClient } from '@jobforge/queue';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../queue/test/helpers.js';
+import { connectSession } from './app-session.js';
 
 // Migration 17: project scope on events, triggers and run records, and in the SECURITY DEFINER
 // get/list functions, which the RESTRICTIVE policy alone does not reach. Run as a real login role
@@ -16,20 +17,8 @@ describe('project scope on events, triggers, run records and the core functions'
   const sessions: pg.Client[] = [];
   const jobs: Record<'p' | 'q', string> = { p: '', q: '' };
 
-  async function session(settings: Record<string, string>, asRole = true): Promise<pg.Client> {
-    const url = new URL(db.url);
-    if (asRole) {
-      url.username = role;
-      url.password = 'app-pw';
-    }
-    const options = Object.entries(settings)
-      .map(([k, v]) => `-c ${k}=${v}`)
-      .join(' ');
-    const client = new pg.Client({ connectionString: url.toString(), options });
-    await client.connect();
-    sessions.push(client);
-    return client;
-  }
+  const session = (settings: Record<string, string>, asRole = true) =>
+    connectSession(db.url, settings, asRole ? role : null, sessions);
   const one = async (c: pg.Client, sql: string, params: unknown[] = []) =>
     (await c.query(sql, params)).rows[0]?.r;
 

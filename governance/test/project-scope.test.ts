@@ -1,11 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createQueueClient } from '@jobforge/queue';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../queue/test/helpers.js';
 import { listAudit } from '../src/audit-list.js';
 import { createGovernor } from '../src/governor.js';
 import { ALL_ON } from './_setup.js';
+import { connectSession } from './app-session.js';
 
 // Row-level security is what a non-superuser application role meets, so this runs on the server
 // with a real login role (PGlite's only user is a superuser, which RLS never applies to).
@@ -18,18 +19,8 @@ describe('project scope and tenant isolation of the audit log (application role)
   const projectQ = randomUUID();
   const clients: pg.Client[] = [];
 
-  async function session(settings: Record<string, string>): Promise<pg.Client> {
-    const url = new URL(db.url);
-    url.username = role;
-    url.password = 'app-pw';
-    const options = Object.entries(settings)
-      .map(([k, v]) => `-c ${k}=${v}`)
-      .join(' ');
-    const client = new pg.Client({ connectionString: url.toString(), options });
-    await client.connect();
-    clients.push(client);
-    return client;
-  }
+  const session = (settings: Record<string, string>) =>
+    connectSession(db.url, settings, role, clients);
 
   beforeAll(async () => {
     db = await createTestDatabase();

@@ -62,11 +62,21 @@ export async function createApiKey(
   return { key, record };
 }
 
-/** Keys of one tenant, or of every tenant for a trusted role (newest first). */
-export function listApiKeys(driver: QueueDriver, tenantId?: string): Promise<ApiKey[]> {
-  return call(driver, 'jobforge_list_api_keys', 'select jobforge.jobforge_list_api_keys($1) as r', [
-    tenantId ?? null,
-  ]);
+/**
+ * Keys of one tenant, or of every tenant for a trusted role (newest first); with `projectId`, only
+ * that project's. A session bound to a project sees only its own and may not name another.
+ */
+export function listApiKeys(
+  driver: QueueDriver,
+  tenantId?: string,
+  projectId?: string,
+): Promise<ApiKey[]> {
+  return call(
+    driver,
+    'jobforge_list_api_keys',
+    'select jobforge.jobforge_list_api_keys($1, $2) as r',
+    [tenantId ?? null, projectId ?? null],
+  );
 }
 
 /** Revokes a key by id or prefix; null when there is no such key. */

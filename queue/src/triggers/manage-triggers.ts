@@ -1,12 +1,17 @@
 import { requireFeature } from '../feature-flags.js';
 import { QueueError, toQueueError } from '../queue-error.js';
 import { queryRows, type SqlTarget } from '../sql-connection.js';
-import { assertJobType, assertTenantId, payloadJson } from '../validate-job.js';
+import { assertJobType, assertProjectId, assertTenantId, payloadJson } from '../validate-job.js';
 import { parseSchedule } from './cron-schedule.js';
 import type { Trigger, TriggerHistoryRow, TriggerSpec, TriggerState } from './trigger-types.js';
 
 interface TenantOption {
   tenantId?: string;
+  /**
+   * Only this project's triggers (a session bound to a project sees only its own and may not name
+   * another: TENANT_FORBIDDEN). On addTrigger, the trigger's project.
+   */
+  projectId?: string;
 }
 
 // Every call here needs JOBFORGE_TRIGGERS_ENABLED (FEATURE_DISABLED otherwise).
@@ -22,6 +27,8 @@ async function call<T>(db: SqlTarget, fn: string, args: string, params: unknown[
 
 const tenantOf = (o: TenantOption) =>
   o.tenantId === undefined ? null : assertTenantId(o.tenantId, 'tenantId');
+const projectOf = (o: TenantOption) =>
+  o.projectId === undefined ? null : assertProjectId(o.projectId, 'projectId');
 
 /**
  * Creates a cron or event trigger. A cron spec and time zone are checked here (INVALID_SCHEDULE
@@ -45,6 +52,7 @@ export async function addTrigger(
     payload_template: JSON.parse(payloadJson(spec.payload ?? {}, 'payload')),
     job_options: spec.jobOptions ?? {},
     ...(spec.state ? { state: spec.state } : {}),
+    ...(options.projectId !== undefined ? { project_id: projectOf(options) } : {}),
   };
   if ('cron' in spec) {
     const schedule = parseSchedule(spec.cron, spec.timezone);
@@ -103,8 +111,11 @@ export async function addTrigger(
 }
 
 /** Every trigger of the tenant (of every tenant for a trusted role without one). */
-export function listTriggers(db: SqlTarget, options: TenantOption = {}): Promise<Trigger[]> {
-  return call(db, 'jobforge_list_triggers', 'null, $1', [tenantOf(options)]);
+export async function listTriggers(db: SqlTarget, options: TenantOption = {}): Promise<Trigger[]> {
+  return call(db, 'jobforge_list_triggers', 'null, $1, $2', [
+    tenantOf(options),
+    projectOf(options),
+  ]);
 }
 
 /** One trigger by id or name; null when there is none. */
@@ -113,9 +124,10 @@ export async function getTrigger(
   ref: string,
   options: TenantOption = {},
 ): Promise<Trigger | null> {
-  const found = await call<Trigger[]>(db, 'jobforge_list_triggers', '$1, $2', [
+  const found = await call<Trigger[]>(db, 'jobforge_list_triggers', '$1, $2, $3', [
     ref,
     tenantOf(options),
+    projectOf(options),
   ]);
   return found[0] ?? null;
 }
@@ -140,24 +152,26 @@ export async function setTriggerState(
           ?.toISOString() ?? null;
     }
   }
-  return call(db, 'jobforge_set_trigger_state', '$1, $2, $3, $4', [
+  return call(db, 'jobforge_set_trigger_state', '$1, $2, $3, $4, $5', [
     ref,
     state,
     next,
     tenantOf(options),
+    projectOf(options),
   ]);
 }
 
 /** A trigger's fires, skips, misses and errors, newest first. */
-export function triggerHistory(
+export async function triggerHistory(
   db: SqlTarget,
   ref: string,
   options: TenantOption & { limit?: number; beforeId?: string } = {},
 ): Promise<TriggerHistoryRow[]> {
-  return call(db, 'jobforge_trigger_history', '$1, $2, $3, $4', [
+  return call(db, 'jobforge_trigger_history', '$1, $2, $3, $4, $5', [
     ref,
     options.limit ?? 50,
     options.beforeId ?? null,
     tenantOf(options),
+    projectOf(options),
   ]);
 }
