@@ -38,6 +38,7 @@ export { createPgliteDriver, type PgliteDriverOptions } from './pglite-driver.js
 export {
   type ClaimOptions,
   type Completion,
+  type CycleAnswer,
   createQueueClient,
   type JobChange,
   type ListOptions,
