@@ -1,20 +1,12 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createQueueClient, createRunsClient } from '@jobforge/queue';
-import {
-  type ArtifactStore,
-  createDbArtifactStore,
-  createFsArtifactStore,
-  createRunRecorder,
-  type Runtime,
-} from '@jobforge/runtime';
+import type { Runtime } from '@jobforge/runtime';
 import { generateSigningKeyPair, sha256Hex, verifyEvidence } from '@jobforge/sdk';
 import { ApiError, createApiClient } from '@jobforge/sdk/api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { recordEchoRun, startTestRuntime, startTestServer, TENANT_A } from './helpers.js';
 
-const ECHO = join(import.meta.dirname, '../../connectors/echo');
 const pair = generateSigningKeyPair();
 const dir = mkdtempSync(join(tmpdir(), 'jobforge-api-runs-'));
 let runtime: Runtime;
