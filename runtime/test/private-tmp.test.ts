@@ -27,6 +27,16 @@ import { HOSTILE } from './helpers.js';
 // (the in-child guard is switched off here, as if a bind had got past it: the folder and the mount
 // namespace must hold on their own), who else can reach it, and that it is gone once the child is.
 const root = process.getuid?.() === 0;
+/**
+ * A node binary the second user (uid 65534) can run: this test's own Node may sit in a 0700 temp
+ * folder (CI installs its second Node version that way), so system binaries are tried too.
+ */
+const nobodyNode = root
+  ? [process.execPath, '/usr/bin/node', '/usr/local/bin/node'].find(
+      (file) =>
+        spawnSync(file, ['-e', '0'], { uid: 65534, gid: 65534, timeout: 10_000 }).status === 0,
+    )
+  : undefined;
 const auto = detectIsolation('auto');
 const cacheDir = defaultCacheDir();
 const runner = await buildChildRunner(cacheDir);
@@ -93,7 +103,7 @@ function asNobody(paths: string[], dir: string): string[] {
       s.on('data', () => { out.push('talked'); s.destroy(); if (--left === 0) console.log(out.join(' ')); });
       s.on('error', (e) => { out.push(e.code); if (--left === 0) console.log(out.join(' ')); });
     }`;
-  const run = spawnSync(process.execPath, ['-e', script], {
+  const run = spawnSync(nobodyNode!, ['-e', script], {
     uid: 65534,
     gid: 65534,
     encoding: 'utf8',
@@ -135,7 +145,7 @@ describe.skipIf(auto.tmp !== 'mount-namespace')('a mount namespace with a privat
       // The socket is live: root on the host talks to it through the folder...
       expect(await talk(inFolder)).toBe('hello from the sandbox');
       // ...and a second user reaches neither the folder nor the name the child used.
-      if (root)
+      if (nobodyNode)
         expect(asNobody([inFolder, `/tmp/${name}`], child.tmpDir)).toEqual([
           'EACCES',
           expect.stringMatching(/EACCES|ENOENT/),
@@ -165,19 +175,22 @@ describe('a private temp folder per child', () => {
     }
   });
 
-  it.skipIf(!root)('is 0700 and owned by the child uid, under a root nobody can list', async () => {
-    const child = new SandboxChild({ ...spec(detectIsolation('guard'), false), uidSlot: 4345 });
-    try {
-      await child.ready();
-      const stat = statSync(child.tmpDir);
-      expect(stat.mode & 0o777).toBe(0o700);
-      expect(stat.uid).toBe(1_950_000_000 + 4345);
-      expect(asNobody([], privateTmpRoot())).toEqual(['EACCES']);
-    } finally {
-      child.kill();
-      await child.exited;
-    }
-  });
+  it.skipIf(!nobodyNode)(
+    'is 0700 and owned by the child uid, under a root nobody can list',
+    async () => {
+      const child = new SandboxChild({ ...spec(detectIsolation('guard'), false), uidSlot: 4345 });
+      try {
+        await child.ready();
+        const stat = statSync(child.tmpDir);
+        expect(stat.mode & 0o777).toBe(0o700);
+        expect(stat.uid).toBe(1_950_000_000 + 4345);
+        expect(asNobody([], privateTmpRoot())).toEqual(['EACCES']);
+      } finally {
+        child.kill();
+        await child.exited;
+      }
+    },
+  );
 
   it('is removed after SIGKILL, without following a symbolic link planted in it', async () => {
     const child = new SandboxChild({ ...spec(auto, false), uidSlot: 4346 });

@@ -390,15 +390,17 @@ describe('connector artifacts past their caps', () => {
         peak = Math.max(peak, process.memoryUsage().arrayBuffers - base);
       }, 5);
       const run = await big.run(GOOD('artifacts'), {
-        payload: { flood: { chunk: 1024 * 1024, count: 64 } },
+        payload: { flood: { chunk: 2 * 1024 * 1024, count: 96 } },
       });
       clearInterval(watch);
       expect(run.ok).toBe(true);
       const [flood] = (run as unknown as { data: { results: Record<string, unknown>[] } }).data
         .results;
-      expect(flood).toEqual({ put: 64, bytes: 64 * 1024 * 1024, error: null });
-      // 64 MiB passed through the host; it held a chunk or a few at a time, never the total.
-      expect(peak).toBeLessThan(40 * 1024 * 1024);
+      expect(flood).toEqual({ put: 96, bytes: 192 * 1024 * 1024, error: null });
+      // 192 MiB passed through the host; it held a chunk or a few at a time, never the total.
+      // (The bound leaves room for V8 collecting freed buffers late: Node 24 first collects them
+      // past its 64 MiB external-memory mark.)
+      expect(peak).toBeLessThan(128 * 1024 * 1024);
     } finally {
       await big.close();
     }

@@ -160,7 +160,7 @@ describe.skipIf(!present)(title, () => {
     await page.getByRole('button', { name: 'Pause nightly-report' }).focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#message').textContent()).toContain('is now paused');
-    expect(await page.locator('tbody .status').textContent()).toBe('paused');
+    await expect.poll(() => page.locator('tbody .status').textContent()).toBe('paused');
     await page.screenshot({ path: join(SHOTS, 'triggers.png'), fullPage: true });
     await page.getByRole('button', { name: 'Resume nightly-report' }).focus();
     await page.keyboard.press('Enter');
